@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Bootstrap for the two commands in the README.
+
+    python3 run.py build   # environment, demo data (unless you give a file), dbt build, report
+    python3 run.py test    # environment with dev tools, then every test (pytest)
+
+Only the standard library is used here: this script creates `.venv`, installs the
+pinned requirements and the `retail_segments` package into it, then hands over to
+`retail_segments.cli` inside that environment. Run `python3 run.py build --help`
+for the options (your own transactions file, customer attributes, dbt vars).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("SEGMENTS_VENV", ROOT / ".venv"))
+REQUIREMENTS = {"build": ROOT / "requirements.txt", "test": ROOT / "requirements-dev.txt"}
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def requirements_stamp(requirements: Path) -> str:
+    digest = hashlib.sha256()
+    for path in (requirements, ROOT / "requirements.txt", ROOT / "pyproject.toml"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_environment(kind: str) -> Path:
+    """Create .venv and install what `kind` needs, once per change of the requirements."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
+    requirements = REQUIREMENTS[kind]
+    stamp_file = VENV / f".installed-{kind}"
+    stamp = requirements_stamp(requirements)
+    if stamp_file.exists() and stamp_file.read_text() == stamp and venv_python().exists():
+        link_package()
+        return venv_python()
+    if not venv_python().exists():
+        print(f"[run.py] creating the environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    print(f"[run.py] installing {requirements.name} (first run only)", flush=True)
+    pip = [str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "-r", str(requirements)], check=True, cwd=ROOT)
+    link_package()
+    stamp_file.write_text(stamp)
+    return venv_python()
+
+
+def link_package() -> None:
+    """Make `retail_segments` importable in the environment (what an editable install does)."""
+    site_packages = subprocess.run(
+        [str(venv_python()), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    (Path(site_packages) / "retail_segments_project.pth").write_text(f"{ROOT}\n")
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"build", "test", "report", "demo-data"}:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    python = ensure_environment("test" if command == "test" else "build")
+    if command == "test":
+        args = [str(python), "-m", "pytest", *rest]
+    else:
+        args = [str(python), "-m", "retail_segments.cli", command, *rest]
+    return subprocess.run(args, cwd=ROOT).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
