@@ -1,0 +1,18 @@
+{#- Parse text into a timestamp, trying each strptime format in order; text that
+    matches none becomes null (the cleaning models reject such lines). -#}
+{% macro parse_timestamp(expression, formats) -%}
+    {{ return(adapter.dispatch('parse_timestamp', 'retail_segments')(expression, formats)) }}
+{%- endmacro %}
+
+{% macro default__parse_timestamp(expression, formats) -%}
+    {{ retail_segments.try_cast_as(expression, dbt.type_timestamp()) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_timestamp(expression, formats) -%}
+    coalesce(
+        {%- for format in formats %}
+        try_strptime({{ expression }}, '{{ format }}'),
+        {%- endfor %}
+        try_cast({{ expression }} as timestamp)
+    )
+{%- endmacro %}

@@ -1,0 +1,4 @@
+-- The transactions file ({{ source('retail', 'transactions') }}) exactly as it is:
+-- one row per line in file order, every value as text, columns renamed to the
+-- standard names (see macro read_transactions).
+{{ retail_segments.read_transactions() }}

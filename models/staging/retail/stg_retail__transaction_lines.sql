@@ -1,0 +1,88 @@
+with
+
+source as (
+
+    select * from {{ ref('base_retail__transaction_lines') }}
+
+),
+
+trimmed as (
+
+    select
+        source_line_number,
+        nullif(trim(invoice_no), '') as invoice_no,
+        nullif(upper(trim(stock_code)), '') as stock_code,
+        nullif(trim(description), '') as description,
+        nullif(trim(quantity), '') as quantity_text,
+        nullif(trim(invoice_date), '') as invoice_date_text,
+        nullif(trim(unit_price), '') as unit_price_text,
+        nullif(trim(customer_id), '') as customer_id_text,
+        coalesce(nullif(trim(country), ''), 'Unspecified') as country,
+        -- every raw value, to find exact duplicates of an earlier line
+        md5(concat_ws(
+            '|',
+            coalesce(invoice_no, '<null>'),
+            coalesce(stock_code, '<null>'),
+            coalesce(description, '<null>'),
+            coalesce(quantity, '<null>'),
+            coalesce(invoice_date, '<null>'),
+            coalesce(unit_price, '<null>'),
+            coalesce(customer_id, '<null>'),
+            coalesce(country, '<null>')
+        )) as raw_line_hash
+
+    from source
+
+),
+
+parsed as (
+
+    select
+        source_line_number,
+        invoice_no,
+        stock_code,
+        description,
+        country,
+        raw_line_hash,
+        quantity_text,
+        invoice_date_text,
+        unit_price_text,
+        customer_id_text,
+        {{ retail_segments.try_cast_as('quantity_text', 'double') }} as quantity_number,
+        {{ retail_segments.try_cast_as('unit_price_text', 'decimal(18, 4)') }} as unit_price,
+        {{ retail_segments.parse_timestamp('invoice_date_text', var('transactions_timestamp_formats')) }}
+            as invoiced_at,
+        {{ retail_segments.normalize_customer_id('customer_id_text') }} as customer_id
+
+    from trimmed
+
+),
+
+final as (
+
+    select
+        source_line_number,
+        invoice_no,
+        stock_code,
+        description,
+        case
+            when quantity_number = floor(quantity_number)
+                then cast(quantity_number as {{ dbt.type_bigint() }})
+        end as quantity,
+        unit_price,
+        invoiced_at,
+        cast(invoiced_at as date) as invoice_date,
+        customer_id,
+        country,
+        left(invoice_no, 1) = 'C' as is_cancellation_invoice,
+        left(invoice_no, 1) = 'A' as is_adjustment_invoice,
+        quantity_text,
+        unit_price_text,
+        invoice_date_text,
+        raw_line_hash
+
+    from parsed
+
+)
+
+select * from final
