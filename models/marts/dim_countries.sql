@@ -1,0 +1,47 @@
+with
+
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
+sales_lines as (
+
+    select sales_lines.*
+    from {{ ref('fct_sales_lines') }} as sales_lines
+    cross join as_of
+    where sales_lines.invoice_date < as_of.as_of_date
+
+),
+
+country_summary as (
+
+    select
+        country,
+        count(distinct customer_id) as customers,
+        count(distinct invoice_no) as invoices,
+        sum(quantity) as units,
+        sum(line_revenue) as revenue
+
+    from sales_lines
+    group by 1
+
+),
+
+final as (
+
+    select
+        country,
+        customers,
+        invoices,
+        cast(units as {{ dbt.type_bigint() }}) as units,
+        cast(revenue as decimal(18, 2)) as revenue,
+        cast(revenue / invoices as decimal(18, 2)) as avg_order_value,
+        round(cast(revenue / sum(revenue) over () as double), 6) as revenue_share
+
+    from country_summary
+
+)
+
+select * from final

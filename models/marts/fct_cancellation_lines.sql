@@ -1,0 +1,29 @@
+with
+
+classified as (
+
+    select * from {{ ref('int_transaction_lines_classified') }}
+
+),
+
+final as (
+
+    select
+        source_line_number as line_id,
+        invoice_no,
+        stock_code,
+        description,
+        -quantity as returned_quantity,
+        unit_price,
+        cast(-quantity * unit_price as decimal(18, 4)) as returned_value,
+        invoiced_at,
+        invoice_date,
+        customer_id,
+        country
+
+    from classified
+    where line_status = 'cancellation'
+
+)
+
+select * from final
