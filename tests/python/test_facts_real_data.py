@@ -1,0 +1,73 @@
+"""The marts built on the real UCI files equal an independent pandas computation."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import DbtRun, shared_file
+from reference_rules import classify, country_revenue, customer_facts, read_raw
+
+
+@pytest.fixture(scope="module", params=["uci", "uci2"])
+def built(request: pytest.FixtureRequest) -> tuple[DbtRun, pd.DataFrame]:
+    name = {"uci": "online_retail.csv.gz", "uci2": "online_retail_ii.csv.gz"}[request.param]
+    run = request.getfixturevalue(f"{request.param}_build")
+    return run, classify(read_raw(shared_file(name)))
+
+
+def test_every_raw_line_is_accounted_for(built: tuple[DbtRun, pd.DataFrame]) -> None:
+    run, expected = built
+    counts = run.query(
+        """
+        select
+            (select count(*) from base_retail__transaction_lines) as raw_lines,
+            (select count(*) from fct_sales_lines) as sales,
+            (select count(*) from fct_cancellation_lines) as cancellations,
+            (select count(*) from fct_rejected_lines) as rejected
+        """
+    ).iloc[0]
+    assert counts.raw_lines == len(expected)
+    assert counts.raw_lines == counts.sales + counts.cancellations + counts.rejected
+    assert counts.sales == (expected.line_status == "sale").sum()
+    assert counts.cancellations == (expected.line_status == "cancellation").sum()
+
+
+def test_rejection_reasons_match_the_documented_rules(built: tuple[DbtRun, pd.DataFrame]) -> None:
+    run, expected = built
+    actual = run.query("select rejection_reason, count(*) as n from fct_rejected_lines group by 1")
+    actual_counts = dict(zip(actual.rejection_reason, actual.n, strict=True))
+    expected_counts = expected.rejection_reason.value_counts().to_dict()
+    assert actual_counts == expected_counts
+    # the same lines, not only the same counts
+    rejected_ids = run.query(
+        "select line_id, rejection_reason from fct_rejected_lines order by line_id"
+    )
+    reference = expected[expected.rejection_reason.notna()]
+    assert rejected_ids.line_id.tolist() == (reference.index + 1).tolist()
+    assert rejected_ids.rejection_reason.tolist() == reference.rejection_reason.tolist()
+
+
+def test_customer_rfm_equals_pandas_for_every_customer(built: tuple[DbtRun, pd.DataFrame]) -> None:
+    run, expected = built
+    facts, as_of = customer_facts(expected)
+    actual = run.query(
+        "select customer_id, recency_days, frequency, monetary, as_of_date from dim_customers"
+    ).set_index("customer_id")
+    assert pd.Timestamp(actual.as_of_date.iloc[0]) == as_of
+    assert len(actual) == len(facts)
+    assert set(actual.index) == set(facts.index)
+    joined = facts.join(actual.add_suffix("_dbt"))
+    assert (joined.recency_days == joined.recency_days_dbt).all()
+    assert (joined.frequency == joined.frequency_dbt).all()
+    assert (joined.monetary - joined.monetary_dbt.astype(float)).abs().max() < 0.006
+    total = run.query("select sum(monetary) as revenue from dim_customers").revenue.iloc[0]
+    assert float(total) == pytest.approx(facts.monetary.sum(), abs=0.01 * len(facts))
+
+
+def test_country_revenue_equals_pandas(built: tuple[DbtRun, pd.DataFrame]) -> None:
+    run, expected = built
+    reference = country_revenue(expected)
+    actual = run.query("select country, revenue from dim_countries").set_index("country").revenue
+    assert set(actual.index) == set(reference.index)
+    difference = (actual.astype(float) - reference.reindex(actual.index)).abs()
+    assert difference.max() < 0.006
