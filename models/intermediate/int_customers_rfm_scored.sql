@@ -1,0 +1,43 @@
+with
+
+customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+scored as (
+
+    select
+        customer_id,
+        recency_days,
+        frequency,
+        monetary,
+        -- 5 = most recent: order from the longest ago to the most recent
+        {{ retail_segments.rfm_score('recency_days desc, customer_id') }} as recency_score,
+        {{ retail_segments.rfm_score('frequency, customer_id') }} as frequency_score,
+        {{ retail_segments.rfm_score('monetary, customer_id') }} as monetary_score
+
+    from customers
+
+),
+
+final as (
+
+    select
+        *,
+        cast(recency_score as {{ dbt.type_string() }})
+        || cast(frequency_score as {{ dbt.type_string() }})
+        || cast(monetary_score as {{ dbt.type_string() }}) as rfm_cell,
+        recency_score + frequency_score + monetary_score as rfm_score,
+        case
+            when recency_score + frequency_score + monetary_score <= {{ var('rfm_tier_bins')['low_max'] }} then 'Low'
+            when recency_score + frequency_score + monetary_score <= {{ var('rfm_tier_bins')['mid_max'] }} then 'Mid'
+            else 'High'
+        end as value_tier
+
+    from scored
+
+)
+
+select * from final
