@@ -37,7 +37,7 @@ def requirements_stamp(requirements: Path) -> str:
 
 def ensure_environment(kind: str) -> Path:
     """Create .venv and install what `kind` needs, once per change of the requirements."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - run.py may be started by any python3
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     requirements = REQUIREMENTS[kind]
     stamp_file = VENV / f".installed-{kind}"
