@@ -1,11 +1,17 @@
--- Nothing is lost: every line of the file is exactly one of a sale, a cancellation
--- or a rejected line. Fails with a row when the counts differ or a line id is
--- missing or appears twice across the three tables.
+-- Nothing is lost: every line of the file (every order, for input_shape orders) is
+-- exactly one of a sale, a cancellation or a rejected line. Fails with a row when
+-- the counts differ or a line id is missing or appears twice across the three tables.
+-- depends_on: {{ ref('base_retail__transaction_lines') }}
+-- depends_on: {{ ref('base_shop__orders') }}
 with
 
 raw_lines as (
 
+    {% if retail_segments.input_shape() == 'orders' -%}
+    select source_line_number as line_id from {{ ref('base_shop__orders') }}
+    {%- else -%}
     select source_line_number as line_id from {{ ref('base_retail__transaction_lines') }}
+    {%- endif %}
 
 ),
 

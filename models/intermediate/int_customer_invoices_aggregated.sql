@@ -27,7 +27,12 @@ sales_invoices as (
         'sale' as invoice_type,
         min(sales_lines.invoiced_at) as invoiced_at,
         sum(sales_lines.line_revenue) as invoice_value,
+        {% if retail_segments.input_shape() == 'orders' -%}
+        -- an orders export has no units
+        cast(null as {{ dbt.type_bigint() }}) as units
+        {%- else -%}
         sum(sales_lines.quantity) as units
+        {%- endif %}
 
     from sales_lines
     cross join as_of
@@ -44,7 +49,11 @@ cancellation_invoices as (
         'cancellation' as invoice_type,
         min(cancellation_lines.invoiced_at) as invoiced_at,
         sum(cancellation_lines.returned_value) as invoice_value,
+        {% if retail_segments.input_shape() == 'orders' -%}
+        cast(null as {{ dbt.type_bigint() }}) as units
+        {%- else -%}
         sum(cancellation_lines.returned_quantity) as units
+        {%- endif %}
 
     from cancellation_lines
     cross join as_of

@@ -1,8 +1,17 @@
+-- Reads the line-item path or the order path, whichever var input_shape selects.
+-- Both are parents in every shape (the other one is empty), so the DAG, the docs
+-- and the unit tests do not change with the shape.
+-- depends_on: {{ ref('stg_retail__transaction_lines') }}
+-- depends_on: {{ ref('int_orders_as_transaction_lines') }}
 with
 
 lines as (
 
+    {% if retail_segments.input_shape() == 'orders' -%}
+    select * from {{ ref('int_orders_as_transaction_lines') }}
+    {%- else -%}
     select * from {{ ref('stg_retail__transaction_lines') }}
+    {%- endif %}
 
 ),
 
@@ -43,6 +52,7 @@ classified as (
         case
             when invoice_no is null then 'missing_invoice'
             when stock_code is null then 'missing_stock_code'
+            when is_unpaid_order then 'unpaid_order'
             when invoiced_at is null then 'unparseable_date'
             when quantity is null then 'unparseable_quantity'
             when unit_price is null then 'unparseable_price'

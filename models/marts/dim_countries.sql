@@ -35,7 +35,12 @@ final as (
         country,
         customers,
         invoices,
+        {% if retail_segments.input_shape() == 'orders' -%}
+        -- an orders export has no units
+        cast(null as {{ dbt.type_bigint() }}) as units,
+        {%- else -%}
         cast(units as {{ dbt.type_bigint() }}) as units,
+        {%- endif %}
         cast(revenue as decimal(18, 2)) as revenue,
         cast(revenue / invoices as decimal(18, 2)) as avg_order_value,
         round(cast(revenue / sum(revenue) over () as double), 6) as revenue_share

@@ -76,6 +76,8 @@ final as (
         country,
         left(invoice_no, 1) = 'C' as is_cancellation_invoice,
         left(invoice_no, 1) = 'A' as is_adjustment_invoice,
+        -- line items carry no payment status (see int_orders_as_transaction_lines)
+        false as is_unpaid_order,
         quantity_text,
         unit_price_text,
         invoice_date_text,

@@ -1,0 +1,115 @@
+{#- Select a data file with its columns renamed to standard names, every value as
+    text, plus source_line_number (the row's position in the file), source_file and
+    source_encoding. Used by read_transactions, read_orders and read_order_customers.
+
+    Each standard name in `required` + `optional` is found through the var named
+    `overrides_var` (e.g. {order_total: "Grand Total"}) or else through `aliases`
+    (standard name -> list of recognised names, compared after
+    normalize_column_name; earlier aliases win, and one file column maps to at most
+    one standard name). Optional columns that are not found are null. A missing
+    file or a missing required column stops the build with an error naming the
+    file, the missing columns, the columns found and how to map them.
+
+    With enabled = false (the file belongs to the input shape that is not built) no
+    file is read: the select has the same columns and zero rows. -#}
+{% macro read_mapped_file(
+    path,
+    aliases,
+    required,
+    optional,
+    overrides_var,
+    label,
+    path_var,
+    encoding='auto',
+    enabled=true,
+    not_found_hint=''
+) -%}
+    {%- set standards = required + optional -%}
+
+    {%- if not execute or not enabled -%}
+        {%- set placeholders = ['cast(null as ' ~ dbt.type_bigint() ~ ') as source_line_number'] -%}
+        {%- for standard in standards -%}
+            {%- do placeholders.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ standard) -%}
+        {%- endfor -%}
+        {%- do placeholders.append('cast(null as ' ~ dbt.type_string() ~ ') as source_file') -%}
+        {%- do placeholders.append('cast(null as ' ~ dbt.type_string() ~ ') as source_encoding') -%}
+        {{ return('select ' ~ placeholders | join(', ') ~ ' where 1 = 0') }}
+    {%- endif -%}
+
+    {%- if not path -%}
+        {{ exceptions.raise_compiler_error(
+            "No " ~ label ~ " file given: the var " ~ path_var ~ " is empty. " ~ not_found_hint
+        ) }}
+    {%- endif -%}
+
+    {%- set found = run_query("select count(*) from glob('" ~ path ~ "')").columns[0].values()[0] -%}
+    {%- if found == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            label | capitalize ~ " file not found: '" ~ path ~ "' (var " ~ path_var ~ "). " ~ not_found_hint
+        ) }}
+    {%- endif -%}
+
+    {%- set is_parquet = (path | lower).endswith('.parquet') or (path | lower).endswith('.parq') -%}
+    {#- Parquet text is UTF-8 by definition: only CSV files are probed -#}
+    {%- set encoding = 'utf-8' if is_parquet else retail_segments.detect_csv_encoding(path, encoding) -%}
+    {%- set reader = retail_segments.transactions_file_reader(path, encoding) -%}
+    {%- set file_columns = run_query('describe select * from ' ~ reader).columns[0].values() -%}
+
+    {%- set overrides = var(overrides_var, {}) or {} -%}
+    {%- set mapping = {} -%}
+    {%- set used = [] -%}
+    {#- explicit mappings first, so that an alias never takes a column the user named -#}
+    {%- for standard in standards if standard in overrides -%}
+        {%- if overrides[standard] not in file_columns -%}
+            {{ exceptions.raise_compiler_error(
+                overrides_var ~ " maps " ~ standard ~ " to '" ~ overrides[standard]
+                ~ "', but " ~ path ~ " has no such column. Columns found: " ~ file_columns | join(', ')
+            ) }}
+        {%- endif -%}
+        {%- do mapping.update({standard: overrides[standard]}) -%}
+        {%- do used.append(overrides[standard]) -%}
+    {%- endfor -%}
+    {%- for standard in standards if standard not in mapping -%}
+        {%- for alias in aliases[standard] -%}
+            {%- for column in file_columns -%}
+                {%- if standard not in mapping
+                    and column not in used
+                    and retail_segments.normalize_column_name(column) == alias -%}
+                    {%- do mapping.update({standard: column}) -%}
+                    {%- do used.append(column) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endfor -%}
+
+    {%- set missing = [] -%}
+    {%- for standard in required if standard not in mapping -%}
+        {%- do missing.append(standard) -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {%- set recognised = [] -%}
+        {%- for standard in missing -%}
+            {%- do recognised.append(standard ~ ': ' ~ aliases[standard] | join('/')) -%}
+        {%- endfor -%}
+        {{ exceptions.raise_compiler_error(
+            "Cannot read " ~ label ~ " file '" ~ path ~ "': no column found for "
+            ~ missing | join(', ') ~ ". Columns found: " ~ file_columns | join(', ') ~ ". "
+            ~ "Rename the columns, or map them with --vars '{" ~ overrides_var ~ ": {"
+            ~ missing[0] ~ ": \"Your Column\"}}'. Recognised names (compared in lower case, "
+            ~ "letters and digits only): " ~ recognised | join('; ')
+        ) }}
+    {%- endif -%}
+
+    select
+        {{ retail_segments.source_row_number() }} as source_line_number,
+        {%- for standard in standards %}
+        {% if standard in mapping -%}
+        cast({{ adapter.quote(mapping[standard]) }} as {{ dbt.type_string() }})
+        {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+        {%- endif %} as {{ standard }},
+        {%- endfor %}
+        '{{ path }}' as source_file,
+        '{{ encoding }}' as source_encoding
+    from {{ reader }}
+{%- endmacro %}

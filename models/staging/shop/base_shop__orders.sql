@@ -1,0 +1,4 @@
+-- The orders export ({{ source('shop', 'orders') }}) exactly as it is: one row per
+-- order in file order, every value as text, columns renamed to the standard names
+-- (see macro read_orders). Zero rows unless var input_shape is `orders`.
+{{ retail_segments.read_orders() }}
