@@ -97,3 +97,60 @@ def uci2_build(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     """The whole project built on UCI Online Retail II."""
     path = shared_file("online_retail_ii.csv.gz")
     return run_dbt(tmp_path_factory.mktemp("uci2"), ["build"], {"transactions_path": str(path)})
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    """A build on generated demo data, with the generator's planted truth."""
+
+    run: DbtRun
+    files: dict[str, Path]
+
+
+def build_demo(workdir: Path, n_lines: int, *, with_attributes: bool = False) -> DemoBuild:
+    from retail_segments.demo_data import write_demo_data
+
+    files = write_demo_data(workdir / "data", n_lines=n_lines, seed=42)
+    dbt_vars: dict[str, object] = {"transactions_path": str(files["transactions"])}
+    if with_attributes:
+        dbt_vars["customers_path"] = str(files["attributes"])
+    return DemoBuild(run_dbt(workdir, ["build"], dbt_vars), files)
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
+    """The whole project on the default-size demo data, as `run.py build` makes it."""
+    from retail_segments.demo_data import DEFAULT_LINES
+
+    return build_demo(tmp_path_factory.mktemp("demo"), DEFAULT_LINES, with_attributes=True)
+
+
+@dataclass(frozen=True)
+class ReportBuild:
+    """A small build (demo data with attributes) with its exports folder and report."""
+
+    run: DbtRun
+    exports: Path
+    report: Path
+
+
+@pytest.fixture(scope="session")
+def report_build(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
+    """20,000 demo lines built with exports into a temp folder, then the HTML report."""
+    from retail_segments.demo_data import write_demo_data
+    from retail_segments.report import write_report
+
+    workdir = tmp_path_factory.mktemp("report")
+    files = write_demo_data(workdir / "data", n_lines=20_000, seed=42)
+    exports = workdir / "exports"
+    run = run_dbt(
+        workdir,
+        ["build"],
+        {
+            "transactions_path": str(files["transactions"]),
+            "customers_path": str(files["attributes"]),
+            "export_path": str(exports),
+        },
+    )
+    report = write_report(run.database, workdir / "report" / "segmentation_report.html")
+    return ReportBuild(run, exports, report)
