@@ -131,6 +131,15 @@ monthly_summary as (
     group by 1
 
 ),
+{%- if (var('customers_path', '') or '') != '' %}
+
+attributes as (
+
+    -- the customer attribute table (var customers_path), when there is one
+    select * from {{ ref('stg_attributes__customers') }}
+
+),
+{%- endif %}
 
 final as (
 
@@ -147,8 +156,14 @@ final as (
         purchase_summary.frequency,
         cast(purchase_summary.monetary as decimal(18, 2)) as monetary,
         cast(coalesce(cancellation_summary.returned_value, 0) as decimal(18, 2)) as returned_value,
+        {% if retail_segments.input_shape() == 'orders' -%}
+        -- line-level facts: an orders export has no units or products
+        cast(null as {{ dbt.type_bigint() }}) as units,
+        cast(null as {{ dbt.type_bigint() }}) as distinct_products,
+        {%- else -%}
         cast(purchase_summary.units as {{ dbt.type_bigint() }}) as units,
         line_summary.distinct_products,
+        {%- endif %}
         cast(purchase_summary.monetary / purchase_summary.frequency as decimal(18, 2)) as avg_order_value,
         purchase_summary.purchase_days,
         case
@@ -178,7 +193,19 @@ final as (
         monthly_summary.observed_months,
         round(cast(monthly_summary.monthly_spend_mean as double), 4) as monthly_spend_mean,
         round(cast(monthly_summary.monthly_spend_std as double), 4) as monthly_spend_std,
-        round(cast(monthly_summary.monthly_spend_trend as double), 4) as monthly_spend_trend
+        round(cast(monthly_summary.monthly_spend_trend as double), 4) as monthly_spend_trend,
+        {% if (var('customers_path', '') or '') != '' -%}
+        attributes.gender,
+        attributes.age,
+        attributes.annual_income,
+        attributes.spending_score
+        {%- else -%}
+        -- no attribute table (var customers_path empty)
+        cast(null as {{ dbt.type_string() }}) as gender,
+        cast(null as double) as age,
+        cast(null as double) as annual_income,
+        cast(null as double) as spending_score
+        {%- endif %}
 
     from purchase_summary
     cross join as_of
@@ -200,6 +227,10 @@ final as (
             and hour_ranked.hour_rank = 1
     left join monthly_summary
         on purchase_summary.customer_id = monthly_summary.customer_id
+    {%- if (var('customers_path', '') or '') != '' %}
+    left join attributes
+        on purchase_summary.customer_id = attributes.customer_id
+    {%- endif %}
 
 )
 

@@ -1,0 +1,65 @@
+{%- set features = var('country_segment_features') -%}
+{%- set profile_columns = ['revenue', 'customers', 'invoices', 'avg_order_value'] -%}
+-- One row per country segment (spending tier): size, customers and revenue with
+-- their shares, the mean and median of the country facts, the centroid in
+-- original units, and the member countries.
+with
+
+country_segments as (
+
+    select * from {{ ref('fct_country_segments') }}
+
+),
+
+centroids as (
+
+    select * from {{ ref('int_country_kmeans_centroids') }}
+
+),
+
+profiles as (
+
+    select
+        segment_id,
+        count(*) as countries,
+        sum(customers) as customers,
+        sum(revenue) as revenue,
+        {%- for column in profile_columns %}
+        avg({{ column }}) as avg_{{ column }},
+        {{ retail_segments.median(column) }} as median_{{ column }},
+        {%- endfor %}
+        {{ dbt.listagg("country", "', '", "order by revenue desc, country") }} as country_list
+
+    from country_segments
+    group by 1
+
+),
+
+final as (
+
+    select
+        centroids.segment_id,
+        centroids.segment_name,
+        profiles.countries,
+        round(profiles.countries / cast(sum(profiles.countries) over () as double), 6) as country_share,
+        cast(profiles.customers as {{ dbt.type_bigint() }}) as customers,
+        round(profiles.customers / cast(sum(profiles.customers) over () as double), 6) as customer_share,
+        cast(profiles.revenue as decimal(18, 2)) as revenue,
+        round(cast(profiles.revenue / sum(profiles.revenue) over () as double), 6) as revenue_share,
+        {%- for column in profile_columns %}
+        round(cast(profiles.avg_{{ column }} as double), 4) as avg_{{ column }},
+        round(cast(profiles.median_{{ column }} as double), 4) as median_{{ column }},
+        {%- endfor %}
+        {%- for feature in features %}
+        round(centroids.centroid_{{ feature }}, 4) as centroid_{{ feature }},
+        centroids.{{ feature }}_level,
+        {%- endfor %}
+        profiles.country_list
+
+    from centroids
+    inner join profiles
+        on centroids.segment_id = profiles.segment_id
+
+)
+
+select * from final

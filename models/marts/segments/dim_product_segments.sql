@@ -1,0 +1,68 @@
+{%- set features = var('product_segment_features') -%}
+{%- set profile_columns = ['units', 'invoices', 'customers', 'revenue', 'avg_unit_price'] -%}
+-- One row per product segment: size and share of products, revenue and share of
+-- revenue, the mean and median of every product fact, the centroid in original
+-- units and the segment's best-selling products.
+with
+
+product_segments as (
+
+    select * from {{ ref('fct_product_segments') }}
+
+),
+
+centroids as (
+
+    select * from {{ ref('int_product_kmeans_centroids') }}
+
+),
+
+profiles as (
+
+    select
+        segment_id,
+        count(*) as products,
+        sum(case when is_outlier then 1 else 0 end) as outliers,
+        sum(units) as units,
+        sum(revenue) as revenue,
+        {%- for column in profile_columns %}
+        avg({{ column }}) as avg_{{ column }},
+        {{ retail_segments.median(column) }} as median_{{ column }},
+        {%- endfor %}
+        -- the five products with the most revenue
+        {{ dbt.listagg("coalesce(description, stock_code)", "' | '", "order by revenue desc, stock_code", 5) }}
+            as top_products
+
+    from product_segments
+    group by 1
+
+),
+
+final as (
+
+    select
+        centroids.segment_id,
+        centroids.segment_name,
+        profiles.products,
+        round(profiles.products / cast(sum(profiles.products) over () as double), 6) as product_share,
+        cast(profiles.outliers as {{ dbt.type_bigint() }}) as outliers,
+        cast(profiles.units as {{ dbt.type_bigint() }}) as units,
+        cast(profiles.revenue as decimal(18, 2)) as revenue,
+        round(cast(profiles.revenue / sum(profiles.revenue) over () as double), 6) as revenue_share,
+        {%- for column in profile_columns %}
+        round(cast(profiles.avg_{{ column }} as double), 4) as avg_{{ column }},
+        round(cast(profiles.median_{{ column }} as double), 4) as median_{{ column }},
+        {%- endfor %}
+        {%- for feature in features %}
+        round(centroids.centroid_{{ feature }}, 4) as centroid_{{ feature }},
+        centroids.{{ feature }}_level,
+        {%- endfor %}
+        profiles.top_products
+
+    from centroids
+    inner join profiles
+        on centroids.segment_id = profiles.segment_id
+
+)
+
+select * from final

@@ -1,0 +1,5 @@
+-- The customer attribute table ({{ source('attributes', 'customers') }}) exactly as it
+-- is: one row per line in file order, every value as text, columns renamed to the
+-- standard names (see macro read_customer_attributes). Built only when the var
+-- customers_path is set.
+{{ retail_segments.read_customer_attributes() }}

@@ -1,0 +1,10 @@
+"""One row per product k-means segment: name, centroid and feature levels."""
+
+from retail_segments.dbt_models import centroids_table, to_frame
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    settings = dbt.config.get("segmentation")
+    sweep = to_frame(dbt.ref("int_product_kmeans_sweep"))
+    return centroids_table(to_frame(dbt.ref("dim_products")), sweep, settings)

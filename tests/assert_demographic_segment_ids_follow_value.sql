@@ -1,0 +1,33 @@
+-- Segment 1 is the segment with the highest mean of the value column (var
+-- demographic_segment_value_column, spending score by default): the mean never
+-- rises from one segment id to the next.
+{%- set value_column = var('demographic_segment_value_column') %}
+with
+
+members as (
+
+    select
+        segments.segment_id,
+        attributes.{{ value_column }} as value
+
+    from {{ ref('fct_customer_demographic_segments') }} as segments
+    inner join {{ ref('stg_attributes__customers') }} as attributes
+        on segments.customer_id = attributes.customer_id
+
+),
+
+segments as (
+
+    select
+        segment_id,
+        avg(value) as value,
+        lead(avg(value)) over (order by segment_id) as next_value
+
+    from members
+    group by 1
+
+)
+
+select *
+from segments
+where next_value > value
