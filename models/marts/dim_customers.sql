@@ -14,10 +14,7 @@ invoices as (
 
 sales_lines as (
 
-    select sales_lines.*
-    from {{ ref('fct_sales_lines') }} as sales_lines
-    cross join as_of
-    where sales_lines.invoice_date < as_of.as_of_date
+    select * from {{ ref('int_sales_lines_in_period') }}
 
 ),
 

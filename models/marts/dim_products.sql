@@ -1,22 +1,12 @@
 with
 
-as_of as (
-
-    select * from {{ ref('int_as_of_date') }}
-
-),
-
 sales_lines as (
 
-    select sales_lines.*
-    from {{ ref('fct_sales_lines') }} as sales_lines
-    cross join as_of
-    where
-        sales_lines.invoice_date < as_of.as_of_date
-        {%- if retail_segments.input_shape() == 'orders' %}
-        -- an orders export has no products: the table is empty
-        and 1 = 0
-        {%- endif %}
+    select * from {{ ref('int_sales_lines_in_period') }}
+    {%- if retail_segments.input_shape() == 'orders' %}
+    -- an orders export has no products: the table is empty
+    where 1 = 0
+    {%- endif %}
 
 ),
 

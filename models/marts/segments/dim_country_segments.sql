@@ -24,10 +24,7 @@ profiles as (
         count(*) as countries,
         sum(customers) as customers,
         sum(revenue) as revenue,
-        {%- for column in profile_columns %}
-        avg({{ column }}) as avg_{{ column }},
-        {{ retail_segments.median(column) }} as median_{{ column }},
-        {%- endfor %}
+        {{- retail_segments.segment_profile_aggregates(profile_columns) }}
         {{ dbt.listagg("country", "', '", "order by revenue desc, country") }} as country_list
 
     from country_segments
@@ -46,14 +43,7 @@ final as (
         round(profiles.customers / cast(sum(profiles.customers) over () as double), 6) as customer_share,
         cast(profiles.revenue as decimal(18, 2)) as revenue,
         round(cast(profiles.revenue / sum(profiles.revenue) over () as double), 6) as revenue_share,
-        {%- for column in profile_columns %}
-        round(cast(profiles.avg_{{ column }} as double), 4) as avg_{{ column }},
-        round(cast(profiles.median_{{ column }} as double), 4) as median_{{ column }},
-        {%- endfor %}
-        {%- for feature in features %}
-        round(centroids.centroid_{{ feature }}, 4) as centroid_{{ feature }},
-        centroids.{{ feature }}_level,
-        {%- endfor %}
+        {{- retail_segments.segment_profile_columns('profiles', 'centroids', profile_columns, features) }}
         profiles.country_list
 
     from centroids

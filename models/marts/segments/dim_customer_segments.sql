@@ -48,10 +48,7 @@ profiles as (
         segment_id,
         count(*) as customers,
         sum(case when is_outlier then 1 else 0 end) as outliers,
-        {%- for column in retail_segments.customer_profile_columns() %}
-        avg({{ column }}) as avg_{{ column }},
-        {{ retail_segments.median(column) }} as median_{{ column }},
-        {%- endfor %}
+        {{- retail_segments.segment_profile_aggregates(retail_segments.customer_profile_columns()) }}
         sum(monetary) as revenue
 
     from members
@@ -86,14 +83,7 @@ final as (
         profiles.outliers,
         cast(profiles.revenue as decimal(18, 2)) as revenue,
         round(cast(profiles.revenue / sum(profiles.revenue) over () as double), 6) as revenue_share,
-        {%- for column in retail_segments.customer_profile_columns() %}
-        round(cast(profiles.avg_{{ column }} as double), 4) as avg_{{ column }},
-        round(cast(profiles.median_{{ column }} as double), 4) as median_{{ column }},
-        {%- endfor %}
-        {%- for feature in features %}
-        round(centroids.centroid_{{ feature }}, 4) as centroid_{{ feature }},
-        centroids.{{ feature }}_level,
-        {%- endfor %}
+        {{- retail_segments.segment_profile_columns('profiles', 'centroids', retail_segments.customer_profile_columns(), features) }}
         playbook_matches.goal,
         playbook_matches.recommended_action
 

@@ -26,10 +26,7 @@ profiles as (
         sum(case when is_outlier then 1 else 0 end) as outliers,
         avg(case when gender = 'Female' then 1.0 when gender is not null then 0.0 end) as female_share,
         avg(case when gender = 'Male' then 1.0 when gender is not null then 0.0 end) as male_share,
-        {%- for column in profile_columns %}
-        avg({{ column }}) as avg_{{ column }},
-        {{ retail_segments.median(column) }} as median_{{ column }},
-        {%- endfor %}
+        {{- retail_segments.segment_profile_aggregates(profile_columns) }}
         sum(case when has_purchases then 1 else 0 end) as purchasing_customers,
         sum(monetary) as revenue
 
@@ -48,14 +45,7 @@ final as (
         cast(profiles.outliers as {{ dbt.type_bigint() }}) as outliers,
         round(profiles.female_share, 6) as female_share,
         round(profiles.male_share, 6) as male_share,
-        {%- for column in profile_columns %}
-        round(cast(profiles.avg_{{ column }} as double), 4) as avg_{{ column }},
-        round(cast(profiles.median_{{ column }} as double), 4) as median_{{ column }},
-        {%- endfor %}
-        {%- for feature in features if feature not in categorical %}
-        round(centroids.centroid_{{ feature }}, 4) as centroid_{{ feature }},
-        centroids.{{ feature }}_level,
-        {%- endfor %}
+        {{- retail_segments.segment_profile_columns('profiles', 'centroids', profile_columns, features | reject('in', categorical) | list) }}
         cast(profiles.purchasing_customers as {{ dbt.type_bigint() }}) as purchasing_customers,
         cast(coalesce(profiles.revenue, 0) as decimal(18, 2)) as revenue,
         round(

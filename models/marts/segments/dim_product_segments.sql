@@ -25,10 +25,7 @@ profiles as (
         sum(case when is_outlier then 1 else 0 end) as outliers,
         sum(units) as units,
         sum(revenue) as revenue,
-        {%- for column in profile_columns %}
-        avg({{ column }}) as avg_{{ column }},
-        {{ retail_segments.median(column) }} as median_{{ column }},
-        {%- endfor %}
+        {{- retail_segments.segment_profile_aggregates(profile_columns) }}
         -- the five products with the most revenue
         {{ dbt.listagg("coalesce(description, stock_code)", "' | '", "order by revenue desc, stock_code", 5) }}
             as top_products
@@ -49,14 +46,7 @@ final as (
         cast(profiles.units as {{ dbt.type_bigint() }}) as units,
         cast(profiles.revenue as decimal(18, 2)) as revenue,
         round(cast(profiles.revenue / sum(profiles.revenue) over () as double), 6) as revenue_share,
-        {%- for column in profile_columns %}
-        round(cast(profiles.avg_{{ column }} as double), 4) as avg_{{ column }},
-        round(cast(profiles.median_{{ column }} as double), 4) as median_{{ column }},
-        {%- endfor %}
-        {%- for feature in features %}
-        round(centroids.centroid_{{ feature }}, 4) as centroid_{{ feature }},
-        centroids.{{ feature }}_level,
-        {%- endfor %}
+        {{- retail_segments.segment_profile_columns('profiles', 'centroids', profile_columns, features) }}
         profiles.top_products
 
     from centroids
