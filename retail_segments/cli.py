@@ -104,6 +104,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "dbt_args", nargs=argparse.REMAINDER, help="after --: extra arguments for dbt build"
     )
 
+    report = sub.add_parser("report", help="only write the HTML report of the built warehouse")
+    report.add_argument("--database", help="the warehouse (default: as profiles.yml resolves it)")
+    report.add_argument("--out", help="default: reports/segmentation_report.html")
+
     demo = sub.add_parser("demo-data", help="only generate the demo data")
     demo.add_argument("--lines", type=int, default=demo_data.DEFAULT_LINES)
     demo.add_argument("--seed", type=int, default=42)
@@ -137,6 +141,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         with phase("demo data"):
             demo_data.write_demo_data(DEMO_DIR, n_lines=args.lines, seed=args.seed)
         return 0
+    if args.command == "report":
+        from retail_segments import report
+
+        out = args.out or str(PROJECT_DIR / report.DEFAULT_OUT)
+        return report.main(["--database", args.database or str(warehouse_path()), "--out", out])
 
     started = time.perf_counter()
     dbt_vars = build_vars(args)
@@ -144,6 +153,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     with phase("dbt build"):
         run_dbt(["build", *extra], dbt_vars)
     print(f"Warehouse: {warehouse_path()}")
+    if not args.no_report:
+        from retail_segments.report import DEFAULT_OUT, write_report
+
+        with phase("report"):
+            report = write_report(warehouse_path(), PROJECT_DIR / DEFAULT_OUT)
+        print(f"Report: {report}")
     print(f"Done in {time.perf_counter() - started:.1f} s")
     return 0
 

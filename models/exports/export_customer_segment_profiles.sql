@@ -1,0 +1,4 @@
+{{ config(location=retail_segments.export_location('customer_segment_profiles', 'parquet')) }}
+
+select * from {{ ref('dim_customer_segments') }}
+order by segment_id
