@@ -13,13 +13,20 @@ countries as (
 
 customers as (
 
-    select sum(monetary) as customer_revenue from {{ ref('dim_customers') }}
+    select
+        sum(monetary) as customer_revenue,
+        count(*) as customer_count
+    from {{ ref('dim_customers') }}
 
 )
 
-select *
+select
+    countries.total_share,
+    countries.country_revenue,
+    customers.customer_revenue
 from countries
 cross join customers
 where
-    abs(total_share - 1) > 0.0001
-    or abs(country_revenue - customer_revenue) > 0.01 * (select count(*) from {{ ref('dim_customers') }})
+    abs(countries.total_share - 1) > 0.0001
+    or abs(countries.country_revenue - customers.customer_revenue)
+    > 0.01 * customers.customer_count

@@ -32,12 +32,18 @@ labelled as (
 
 )
 
-select segment_id, segment_name, 'mean revenue rises' as problem
+select
+    segment_id,
+    segment_name,
+    'mean revenue rises' as problem
 from segments
 where next_avg_revenue > avg_revenue
 
 union all
 
-select segment_id, segment_name, 'labels out of order' as problem
+select
+    segment_id,
+    segment_name,
+    'labels out of order' as problem
 from labelled
 where next_label_position <= label_position

@@ -4,9 +4,11 @@ with
 
 last_rule as (
 
-    select *
-    from {{ ref('customer_segment_playbook') }}
-    where priority = (select max(priority) from {{ ref('customer_segment_playbook') }})
+    select playbook.*
+    from {{ ref('customer_segment_playbook') }} as playbook
+    where playbook.priority = (
+        select max(all_rules.priority) from {{ ref('customer_segment_playbook') }} as all_rules
+    )
 
 )
 

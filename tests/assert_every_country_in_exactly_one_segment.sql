@@ -10,7 +10,9 @@ countries as (
 
 segments as (
 
-    select country, count(*) as rows_per_country
+    select
+        country,
+        count(*) as rows_per_country
     from {{ ref('fct_country_segments') }}
     group by 1
 

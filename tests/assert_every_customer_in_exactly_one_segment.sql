@@ -10,7 +10,9 @@ customers as (
 
 segments as (
 
-    select customer_id, count(*) as rows_per_customer
+    select
+        customer_id,
+        count(*) as rows_per_customer
     from {{ ref('fct_customer_segments') }}
     group by 1
 

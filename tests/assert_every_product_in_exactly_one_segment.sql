@@ -10,7 +10,9 @@ products as (
 
 segments as (
 
-    select stock_code, count(*) as rows_per_product
+    select
+        stock_code,
+        count(*) as rows_per_product
     from {{ ref('fct_product_segments') }}
     group by 1
 

@@ -17,11 +17,20 @@ raw_lines as (
 
 accounted as (
 
-    select line_id, 'sale' as line_status from {{ ref('fct_sales_lines') }}
+    select
+        line_id,
+        'sale' as line_status
+    from {{ ref('fct_sales_lines') }}
     union all
-    select line_id, 'cancellation' as line_status from {{ ref('fct_cancellation_lines') }}
+    select
+        line_id,
+        'cancellation' as line_status
+    from {{ ref('fct_cancellation_lines') }}
     union all
-    select line_id, 'rejected' as line_status from {{ ref('fct_rejected_lines') }}
+    select
+        line_id,
+        'rejected' as line_status
+    from {{ ref('fct_rejected_lines') }}
 
 ),
 

@@ -1,4 +1,11 @@
 -- One row: the date every customer, country and product fact is measured at.
+{%- if var('as_of_date', '') %}
+{%- set as_of_expression = "cast('" ~ var('as_of_date') ~ "' as date)" %}
+{%- set as_of_source = 'var as_of_date' %}
+{%- else %}
+{%- set as_of_expression = 'cast(' ~ dbt.dateadd('day', 1, 'max(invoice_date)') ~ ' as date)' %}
+{%- set as_of_source = 'day after the last invoice' %}
+{%- endif %}
 with
 
 valid_lines as (
@@ -12,15 +19,11 @@ valid_lines as (
 final as (
 
     select
-        {% if var('as_of_date', '') -%}
-        cast('{{ var("as_of_date") }}' as date) as as_of_date,
-        'var as_of_date' as as_of_date_source
-        {%- else -%}
-        cast({{ dbt.dateadd('day', 1, 'max(invoice_date)') }} as date) as as_of_date,
-        'day after the last invoice' as as_of_date_source
-        {%- endif %}
-
+        {{ as_of_expression }} as as_of_date,
+        '{{ as_of_source }}' as as_of_date_source
+    {%- if not var('as_of_date', '') %}
     from valid_lines
+    {%- endif %}
 
 )
 

@@ -51,11 +51,11 @@ final as (
 
     from customer_first_months
     inner join months
-        on months.spend_month >= customer_first_months.first_month
+        on customer_first_months.first_month <= months.spend_month
     left join monthly_sales
         on
-            monthly_sales.customer_id = customer_first_months.customer_id
-            and monthly_sales.spend_month = months.spend_month
+            customer_first_months.customer_id = monthly_sales.customer_id
+            and months.spend_month = monthly_sales.spend_month
 
 )
 

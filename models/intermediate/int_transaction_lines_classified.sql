@@ -29,7 +29,7 @@ flagged as (
             partition by lines.raw_line_hash
             order by lines.source_line_number
         ) > 1 as is_exact_duplicate,
-        exists (
+        exists(
             select 1
             from non_product_codes
             where

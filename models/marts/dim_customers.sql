@@ -26,7 +26,8 @@ months as (
 
 sales_invoices as (
 
-    select * from invoices where invoice_type = 'sale'
+    select * from invoices
+    where invoice_type = 'sale'
 
 ),
 

@@ -190,3 +190,21 @@ def test_an_all_null_feature_fails_with_a_clear_error(tmp_path: Path, feature: s
     )
     assert run.returncode != 0
     assert feature in run.output and "null" in run.output.lower()
+
+
+def test_as_of_date_var_sets_recency_and_leaves_later_lines_out(tmp_path: Path) -> None:
+    lines = [
+        ("1", 1, 10.0, "2011-01-01"),
+        ("1", 1, 10.0, "2011-03-01"),
+        ("2", 2, 10.0, "2011-02-01"),
+        ("3", 3, 10.0, "2011-06-01"),  # after the as-of date: not in the facts
+    ]
+    run = build_tiny(tmp_path, lines, as_of_date="2011-04-01")
+    assert run.returncode == 0, run.output[-3000:]
+    facts = run.query(
+        "select customer_id, recency_days, frequency, monetary from dim_customers order by 1"
+    )
+    assert facts.customer_id.tolist() == ["1", "2"]
+    assert facts.recency_days.tolist() == [31, 59]  # 2011-03-01 and 2011-02-01 to 2011-04-01
+    assert facts.frequency.tolist() == [2, 1]
+    assert run.query("select * from int_as_of_date").shape[0] == 1
