@@ -1,0 +1,99 @@
+"""Benchmark: time a full `dbt build` on a transactions file, phase by phase.
+
+    .venv/bin/python benchmarks/build_phases.py ../shared/data/online_retail.csv.gz
+    .venv/bin/python benchmarks/build_phases.py data.csv --customers mall.csv.gz
+
+Builds into a temporary warehouse, then prints the wall-clock time and, per
+phase (folder of the model, or tests), the summed execution time of its nodes from
+dbt's run_results.json. dbt runs two threads, so the phases add up to more than
+the wall clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def phase_of(result: dict, nodes: dict) -> str:
+    node = nodes.get(result["unique_id"], {})
+    resource = node.get("resource_type", result["unique_id"].split(".")[0])
+    if resource in {"test", "unit_test"}:
+        return f"{resource}s"
+    if resource == "seed":
+        return "seeds"
+    path = Path(node.get("original_file_path", ""))
+    parts = path.parts
+    if parts and parts[0] == "python_models":
+        return f"k-means: {parts[1]}"
+    if len(parts) > 2 and parts[1] == "marts" and parts[2] == "segments":
+        return "marts/segments"
+    return "/".join(parts[1:2]) or resource
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("transactions", type=Path)
+    parser.add_argument("--customers", type=Path)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        dbt_vars = {
+            "transactions_path": str(args.transactions.resolve()),
+            "export_path": str(work / "exports"),
+        }
+        if args.customers:
+            dbt_vars["customers_path"] = str(args.customers.resolve())
+        command = [
+            str(Path(sys.executable).with_name("dbt")),
+            "build",
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+            "--vars",
+            json.dumps(dbt_vars),
+        ]
+        env = {**os.environ, "SEGMENTS_DUCKDB_PATH": str(work / "bench.duckdb")}
+        started = time.perf_counter()
+        completed = subprocess.run(
+            command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True
+        )
+        wall = time.perf_counter() - started
+        if completed.returncode != 0:
+            print(completed.stdout[-4000:])
+            return completed.returncode
+        results = json.loads((work / "target" / "run_results.json").read_text())
+        manifest = json.loads((work / "target" / "manifest.json").read_text())
+        nodes = {**manifest["nodes"], **manifest.get("unit_tests", {})}
+        phases: dict[str, float] = defaultdict(float)
+        counts: dict[str, int] = defaultdict(int)
+        for result in results["results"]:
+            phase = phase_of(result, nodes)
+            phases[phase] += result["execution_time"]
+            counts[phase] += 1
+        print(f"file: {args.transactions}")
+        print(f"dbt build wall clock (parse + run + tests): {wall:.1f} s")
+        print(f"dbt elapsed (run + tests): {results['elapsed_time']:.1f} s")
+        print(f"{'phase':<28}{'nodes':>6}{'seconds':>10}")
+        for phase, seconds in sorted(phases.items(), key=lambda item: -item[1]):
+            print(f"{phase:<28}{counts[phase]:>6}{seconds:>10.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
