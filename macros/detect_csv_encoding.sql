@@ -10,7 +10,7 @@
         {{ return('utf-8') }}
     {%- endif -%}
     {%- set probe -%}
-        select count(*) as invalid_lines
+        select count(probe) as decoded_lines
         from read_csv(
             '{{ path }}',
             header = true,
@@ -20,11 +20,12 @@
             store_rejects = true,
             rejects_table = 'transactions_encoding_rejects',
             rejects_scan = 'transactions_encoding_scans'
-        )
+        ) as probe
     {%- endset -%}
     {%- do run_query(probe) -%}
     {%- set invalid = run_query(
-        "select count(*) from transactions_encoding_rejects where error_type = 'INVALID_UNICODE'"
+        "select count(*) from transactions_encoding_rejects"
+        ~ " where error_type like '%ENCODING%' or error_type like '%UNICODE%'"
     ).columns[0].values()[0] -%}
     {%- do run_query('drop table if exists transactions_encoding_rejects; drop table if exists transactions_encoding_scans') -%}
     {{ return('latin-1' if invalid > 0 else 'utf-8') }}
