@@ -154,3 +154,23 @@ def report_build(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
     )
     report = write_report(run.database, workdir / "report" / "segmentation_report.html")
     return ReportBuild(run, exports, report)
+
+
+@pytest.fixture(scope="session")
+def uci_mall_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """UCI Online Retail I plus the Mall Customers attributes, built and reported."""
+    from retail_segments.report import write_report
+
+    transactions = shared_file("online_retail.csv.gz")
+    attributes = shared_file("mall_customers.csv.gz")
+    workdir = tmp_path_factory.mktemp("uci_mall")
+    run = run_dbt(
+        workdir,
+        ["build"],
+        {
+            "transactions_path": str(transactions),
+            "customers_path": str(attributes),
+            "export_path": str(workdir / "exports"),
+        },
+    )
+    return write_report(run.database, workdir / "report" / "segmentation_report.html")

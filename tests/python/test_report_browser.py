@@ -82,12 +82,20 @@ def run_browser(binary: str, profile: Path, *arguments: str) -> subprocess.Compl
     return subprocess.run(command, capture_output=True, text=True, timeout=180, env=env)
 
 
+@pytest.fixture(scope="module", params=["demo", "uci_mall"])
+def report(request: pytest.FixtureRequest) -> Path:
+    """The report of the demo build, and of UCI Online Retail + Mall Customers."""
+    if request.param == "demo":
+        return request.getfixturevalue("report_build").report
+    return request.getfixturevalue("uci_mall_report")
+
+
 @pytest.fixture(scope="module")
-def probe(report_build, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def probe(report: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     binary = browser()
     workdir = tmp_path_factory.mktemp("browser")
     probed = workdir / "probed.html"
-    page = report_build.report.read_text(encoding="utf-8")
+    page = report.read_text(encoding="utf-8")
     probed.write_text(page.replace("<head>", "<head>" + PROBE, 1), encoding="utf-8")
     completed = run_browser(
         binary,
@@ -101,8 +109,8 @@ def probe(report_build, tmp_path_factory: pytest.TempPathFactory) -> dict:
     return json.loads(html.unescape(found.group(1)))
 
 
-def test_every_chart_renders_with_a_size(probe: dict, report_build) -> None:
-    page = report_build.report.read_text(encoding="utf-8")
+def test_every_chart_renders_with_a_size(probe: dict, report: Path) -> None:
+    page = report.read_text(encoding="utf-8")
     assert probe["figures"] == page.count("<figure") > 0
     assert len(probe["charts"]) == probe["figures"], "one image or svg per figure"
     broken = [
@@ -122,7 +130,14 @@ def test_no_errors_while_loading(probe: dict) -> None:
     assert probe["errors"] == [], probe["errors"]
 
 
-def test_screenshot_of_the_untouched_report(report_build, tmp_path_factory) -> None:
+def test_demographic_section_is_drawn(probe: dict) -> None:
+    # both reports are built with an attribute table (demo attributes, Mall Customers)
+    captions = " ".join(chart["caption"] for chart in probe["charts"]).lower()
+    for chart in ("age", "income", "spending score", "gender"):
+        assert chart in captions, f"no demographic chart mentions {chart!r}"
+
+
+def test_screenshot_of_the_untouched_report(report: Path, tmp_path_factory) -> None:
     binary = browser()
     workdir = tmp_path_factory.mktemp("screenshot")
     shot = workdir / "segmentation_report.png"
@@ -133,7 +148,7 @@ def test_screenshot_of_the_untouched_report(report_build, tmp_path_factory) -> N
         "--v=0",
         "--window-size=1400,12000",
         f"--screenshot={shot}",
-        report_build.report.as_uri(),
+        report.as_uri(),
     )
     assert shot.exists(), f"no screenshot written:\n{completed.stderr[-3000:]}"
     console = [line for line in completed.stderr.splitlines() if ":CONSOLE" in line]
