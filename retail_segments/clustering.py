@@ -40,6 +40,12 @@ from threadpoolctl import threadpool_limits
 FORCED_RULE = "forced by var"
 SILHOUETTE_MARGIN = 0.05
 MIN_ROWS_FOR_OUTLIERS = 50
+# Sweeps and fits run on one thread (OpenMP and BLAS). scikit-learn's Lloyd
+# iterations add per-thread partial sums in whatever order the threads finish,
+# which with 3+ threads changes the last bits of the centroids between runs; and
+# on a busy 2-core machine OpenMP workers spinning against dbt's own threads made
+# k-means 100x slower (measured). The data is small, so one thread is fastest.
+SINGLE_THREAD = threadpool_limits.wrap(limits=1)
 SWEEP_COLUMNS: tuple[str, ...] = (
     "k",
     "inertia",
@@ -611,16 +617,8 @@ def _metrics_defined(labels: np.ndarray) -> bool:
 
 
 def _kmeans(x: np.ndarray, k: int, config: ClusteringConfig) -> KMeans:
-    """KMeans on one OpenMP thread.
-
-    scikit-learn's Lloyd iterations add per-thread partial sums in whatever
-    order the threads finish; with 3+ threads that changes the last bits of the
-    centroids from run to run.  One thread keeps outputs byte-identical (and
-    does not compete with dbt's own threads).
-    """
-    model = KMeans(n_clusters=k, random_state=config.random_state, n_init=config.n_init)
-    with threadpool_limits(limits=1, user_api="openmp"):
-        return model.fit(x)
+    """KMeans; the public entry points run on one thread (see SINGLE_THREAD)."""
+    return KMeans(n_clusters=k, random_state=config.random_state, n_init=config.n_init).fit(x)
 
 
 def _evaluate_k(x: np.ndarray, k: int, config: ClusteringConfig) -> dict[str, Any]:
@@ -644,6 +642,7 @@ def _evaluate_k(x: np.ndarray, k: int, config: ClusteringConfig) -> dict[str, An
     return row
 
 
+@SINGLE_THREAD
 def sweep_k(frame: pd.DataFrame, config: ClusteringConfig) -> pd.DataFrame:
     """Fit KMeans for every k in the effective range and pick one.
 
@@ -813,6 +812,7 @@ class SegmentFit:
     feature_names: tuple[str, ...]
 
 
+@SINGLE_THREAD
 def fit_segments(
     frame: pd.DataFrame, id_column: str, config: ClusteringConfig, k: int
 ) -> SegmentFit:

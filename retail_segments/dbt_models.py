@@ -21,15 +21,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from retail_segments.clustering import ClusteringConfig, SegmentFit, chosen_k, fit_segments, sweep_k
 from retail_segments.naming import name_segments
 
 ADAPTER_KEYS = ("id_column", "naming", "level_threshold")
-# The data is small (thousands of rows): one thread is fastest, and OpenMP worker
-# threads spinning on a busy 2-core machine made k-means 100x slower (measured).
-SINGLE_THREAD = 1
 DEFAULT_LEVEL_THRESHOLD = 0.5
 
 
@@ -58,16 +54,12 @@ def id_column(settings: Mapping[str, Any]) -> str:
 
 def sweep_table(frame: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
     """One row per k: inertia, silhouette, Calinski-Harabasz, Davies-Bouldin, chosen k."""
-    with threadpool_limits(SINGLE_THREAD):
-        sweep = sweep_k(frame, clustering_config(settings))
+    sweep = sweep_k(frame, clustering_config(settings))
     return sweep.astype({"k": "int64", "n_fit_rows": "int64", "is_chosen": "bool"})
 
 
 def _fit(frame: pd.DataFrame, sweep: pd.DataFrame, settings: Mapping[str, Any]) -> SegmentFit:
-    with threadpool_limits(SINGLE_THREAD):
-        return fit_segments(
-            frame, id_column(settings), clustering_config(settings), chosen_k(sweep)
-        )
+    return fit_segments(frame, id_column(settings), clustering_config(settings), chosen_k(sweep))
 
 
 def _names(fit: SegmentFit, settings: Mapping[str, Any]) -> dict[int, str]:

@@ -33,6 +33,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
@@ -266,6 +267,32 @@ def note_html(text: str) -> str:
 
 def segment_label(segment_id: object, name: object) -> str:
     return f"{segment_id} · {name}"
+
+
+def scatter_by_segment(
+    ax: Axes,
+    points: pd.DataFrame,
+    segments: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    size: float,
+    alpha: float,
+    legend: bool = True,
+) -> None:
+    """One scatter layer per segment, in the segment's colour (the same in every chart)."""
+    for r in segments.itertuples():
+        members = points[points["segment_id"] == r.segment_id]
+        ax.scatter(
+            members[x],
+            members[y],
+            s=size,
+            alpha=alpha,
+            linewidths=0,
+            color=segment_colour(r.segment_id),
+            rasterized=True,
+            label=segment_label(r.segment_id, r.segment_name) if legend else None,
+        )
 
 
 def segment_legend(ax: plt.Axes, segments: pd.DataFrame, **kwargs: object) -> None:
@@ -533,18 +560,7 @@ def section_customer_map(ctx: Context) -> str:
     segments = ctx.segments["customer"]
     shown = sample_rows(customers.assign(pc1=scores[:, 0], pc2=scores[:, 1]))
     fig, ax = plt.subplots(figsize=(8.4, 5.6))
-    for r in segments.itertuples():
-        members = shown[shown["segment_id"] == r.segment_id]
-        ax.scatter(
-            members["pc1"],
-            members["pc2"],
-            s=9,
-            alpha=0.55,
-            color=segment_colour(r.segment_id),
-            linewidths=0,
-            rasterized=True,
-            label=segment_label(r.segment_id, r.segment_name),
-        )
+    scatter_by_segment(ax, shown, segments, "pc1", "pc2", size=9, alpha=0.55)
     outliers = shown[shown["is_outlier"].astype(bool)]
     if not outliers.empty:
         ax.scatter(
@@ -640,17 +656,16 @@ def section_pairplot(ctx: Context) -> str:
             else:
                 ax.set_yscale("log")
                 y = positive(shown[fy], 0.5)
-                for r in segments.itertuples():
-                    mask = shown["segment_id"] == r.segment_id
-                    ax.scatter(
-                        x[mask],
-                        y[mask],
-                        s=5,
-                        alpha=0.5,
-                        linewidths=0,
-                        color=segment_colour(r.segment_id),
-                        rasterized=True,
-                    )
+                scatter_by_segment(
+                    ax,
+                    shown.assign(_x=x, _y=y),
+                    segments,
+                    "_x",
+                    "_y",
+                    size=5,
+                    alpha=0.5,
+                    legend=False,
+                )
                 if j == 0:
                     ax.set_ylabel(labels[fy])
             if i == n - 1:
@@ -1035,18 +1050,7 @@ def section_products(ctx: Context) -> str:
     valid = products[(products["units"] > 0) & (products["revenue"] > 0)]
     shown = sample_rows(valid.sort_values("stock_code").reset_index(drop=True))
     fig, ax = plt.subplots(figsize=(8.4, 5.6))
-    for r in segments.itertuples():
-        members = shown[shown["segment_id"] == r.segment_id]
-        ax.scatter(
-            members["units"],
-            members["revenue"],
-            s=10,
-            alpha=0.6,
-            linewidths=0,
-            color=segment_colour(r.segment_id),
-            rasterized=True,
-            label=segment_label(r.segment_id, r.segment_name),
-        )
+    scatter_by_segment(ax, shown, segments, "units", "revenue", size=10, alpha=0.6)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("units sold (log scale)")
@@ -1129,18 +1133,7 @@ def section_demographics(ctx: Context) -> str:
             continue
         fig, ax = plt.subplots(figsize=(8.4, 5.2))
         shown = sample_rows(people)
-        for r in segments.itertuples():
-            members = shown[shown["segment_id"] == r.segment_id]
-            ax.scatter(
-                members[x],
-                members["spending_score"],
-                s=18,
-                alpha=0.75,
-                linewidths=0,
-                color=segment_colour(r.segment_id),
-                rasterized=True,
-                label=segment_label(r.segment_id, r.segment_name),
-            )
+        scatter_by_segment(ax, shown, segments, x, "spending_score", size=18, alpha=0.75)
         ax.set_xlabel(DEMOGRAPHIC_LABELS[x])
         ax.set_ylabel(DEMOGRAPHIC_LABELS["spending_score"])
         ax.set_title(f"{DEMOGRAPHIC_LABELS[x].split(' (')[0].capitalize()} vs spending score")
