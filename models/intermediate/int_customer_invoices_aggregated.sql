@@ -9,70 +9,59 @@ as_of as (
 
 sales_lines as (
 
-    select * from {{ ref('fct_sales_lines') }}
+    select * from {{ ref('int_sales_lines_in_period') }}
 
 ),
 
 cancellation_lines as (
 
-    select * from {{ ref('fct_cancellation_lines') }}
-
-),
-
-sales_invoices as (
-
-    select
-        sales_lines.customer_id,
-        sales_lines.invoice_no,
-        'sale' as invoice_type,
-        min(sales_lines.invoiced_at) as invoiced_at,
-        sum(sales_lines.line_revenue) as invoice_value,
-        {% if retail_segments.input_shape() == 'orders' -%}
-        -- an orders export has no units
-        cast(null as {{ dbt.type_bigint() }}) as units
-        {%- else -%}
-        sum(sales_lines.quantity) as units
-        {%- endif %}
-
-    from sales_lines
-    cross join as_of
-    where sales_lines.invoice_date < as_of.as_of_date
-    group by 1, 2
-
-),
-
-cancellation_invoices as (
-
-    select
-        cancellation_lines.customer_id,
-        cancellation_lines.invoice_no,
-        'cancellation' as invoice_type,
-        min(cancellation_lines.invoiced_at) as invoiced_at,
-        sum(cancellation_lines.returned_value) as invoice_value,
-        {% if retail_segments.input_shape() == 'orders' -%}
-        cast(null as {{ dbt.type_bigint() }}) as units
-        {%- else -%}
-        sum(cancellation_lines.returned_quantity) as units
-        {%- endif %}
-
-    from cancellation_lines
+    select cancellation_lines.*
+    from {{ ref('fct_cancellation_lines') }} as cancellation_lines
     cross join as_of
     where cancellation_lines.invoice_date < as_of.as_of_date
-    group by 1, 2
+
+),
+
+customer_lines as (
+
+    select
+        customer_id,
+        invoice_no,
+        'sale' as invoice_type,
+        invoiced_at,
+        line_revenue as line_value,
+        quantity as units
+    from sales_lines
+    union all
+    select
+        customer_id,
+        invoice_no,
+        'cancellation' as invoice_type,
+        invoiced_at,
+        returned_value as line_value,
+        returned_quantity as units
+    from cancellation_lines
 
 ),
 
 final as (
 
     select
-        *,
-        cast(invoiced_at as date) as invoice_date
-    from sales_invoices
-    union all
-    select
-        *,
-        cast(invoiced_at as date) as invoice_date
-    from cancellation_invoices
+        customer_id,
+        invoice_no,
+        invoice_type,
+        min(invoiced_at) as invoiced_at,
+        sum(line_value) as invoice_value,
+        {% if retail_segments.input_shape() == 'orders' -%}
+            -- an orders export has no units
+            cast(null as {{ dbt.type_bigint() }}) as units,
+        {%- else -%}
+            sum(units) as units,
+        {%- endif %}
+        cast(min(invoiced_at) as date) as invoice_date
+
+    from customer_lines
+    group by 1, 2, 3
 
 )
 
