@@ -1,4 +1,10 @@
 -- One row per customer invoice (sales and cancellations) before the as-of date.
+{#- an orders export has no units -#}
+{%- if retail_segments.input_shape() == 'orders' %}
+{%- set units_expression = 'cast(null as ' ~ dbt.type_bigint() ~ ')' %}
+{%- else %}
+{%- set units_expression = 'sum(units)' %}
+{%- endif %}
 with
 
 as_of as (
@@ -52,12 +58,7 @@ final as (
         invoice_type,
         min(invoiced_at) as invoiced_at,
         sum(line_value) as invoice_value,
-        {% if retail_segments.input_shape() == 'orders' -%}
-            -- an orders export has no units
-            cast(null as {{ dbt.type_bigint() }}) as units,
-        {%- else -%}
-            sum(units) as units,
-        {%- endif %}
+        {{ units_expression }} as units,
         cast(min(invoiced_at) as date) as invoice_date
 
     from customer_lines
