@@ -7,12 +7,10 @@ with
 members as (
 
     select
-        segments.segment_id,
-        attributes.{{ value_column }} as value
+        segment_id,
+        {{ value_column }} as value
 
-    from {{ ref('fct_customer_demographic_segments') }} as segments
-    inner join {{ ref('stg_attributes__customers') }} as attributes
-        on segments.customer_id = attributes.customer_id
+    from {{ ref('dim_customer_demographics') }}
 
 ),
 

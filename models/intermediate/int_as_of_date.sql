@@ -10,9 +10,9 @@ with
 
 valid_lines as (
 
-    select invoice_date from {{ ref('fct_sales_lines') }}
-    union all
-    select invoice_date from {{ ref('fct_cancellation_lines') }}
+    select invoice_date
+    from {{ ref('int_transaction_lines_classified') }}
+    where line_status in ('sale', 'cancellation')
 
 ),
 

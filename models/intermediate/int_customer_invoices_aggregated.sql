@@ -7,46 +7,24 @@
 {%- endif %}
 with
 
-as_of as (
+lines as (
 
-    select * from {{ ref('int_as_of_date') }}
-
-),
-
-sales_lines as (
-
-    select * from {{ ref('int_sales_lines_in_period') }}
-
-),
-
-cancellation_lines as (
-
-    select cancellation_lines.*
-    from {{ ref('fct_cancellation_lines') }} as cancellation_lines
-    cross join as_of
-    where cancellation_lines.invoice_date < as_of.as_of_date
+    select * from {{ ref('int_transaction_lines_in_period') }}
 
 ),
 
 customer_lines as (
 
+    -- values and units as positive numbers on both kinds of invoice
     select
         customer_id,
         invoice_no,
-        'sale' as invoice_type,
+        line_status as invoice_type,
         invoiced_at,
-        line_revenue as line_value,
-        quantity as units
-    from sales_lines
-    union all
-    select
-        customer_id,
-        invoice_no,
-        'cancellation' as invoice_type,
-        invoiced_at,
-        returned_value as line_value,
-        returned_quantity as units
-    from cancellation_lines
+        case when line_status = 'cancellation' then -line_amount else line_amount end as line_value,
+        case when line_status = 'cancellation' then -quantity else quantity end as units
+
+    from lines
 
 ),
 

@@ -1,8 +1,16 @@
+-- One row per customer: quintile scores of recency, frequency and monetary value,
+-- the RFM cell, score, value tier and named RFM segment.
 with
 
 customers as (
 
-    select * from {{ ref('dim_customers') }}
+    select * from {{ ref('int_customers_summarized') }}
+
+),
+
+rfm_map as (
+
+    select * from {{ ref('rfm_segment_map') }}
 
 ),
 
@@ -22,7 +30,7 @@ scored as (
 
 ),
 
-final as (
+cells as (
 
     select
         *,
@@ -37,6 +45,21 @@ final as (
         end as value_tier
 
     from scored
+
+),
+
+final as (
+
+    -- the named RFM segment of the cell (seed rfm_segment_map: recency x frequency)
+    select
+        cells.*,
+        rfm_map.rfm_segment
+
+    from cells
+    left join rfm_map
+        on
+            cells.recency_score = rfm_map.recency_score
+            and cells.frequency_score = rfm_map.frequency_score
 
 )
 

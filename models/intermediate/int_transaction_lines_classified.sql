@@ -78,7 +78,11 @@ final as (
             when rejection_reason is not null then 'rejected'
             when is_cancellation_invoice then 'cancellation'
             else 'sale'
-        end as line_status
+        end as line_status,
+        -- signed: negative on a cancellation line; null on a rejected line
+        case
+            when rejection_reason is null then cast(quantity * unit_price as decimal(18, 4))
+        end as line_amount
 
     from classified
 

@@ -15,7 +15,7 @@ final as (
         description,
         -quantity as returned_quantity,
         unit_price,
-        cast(-quantity * unit_price as decimal(18, 4)) as returned_value,
+        -line_amount as returned_value,
         invoiced_at,
         invoice_date,
         customer_id,

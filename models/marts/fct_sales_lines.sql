@@ -15,7 +15,7 @@ final as (
         description,
         quantity,
         unit_price,
-        cast(quantity * unit_price as decimal(18, 4)) as line_revenue,
+        line_amount as line_revenue,
         invoiced_at,
         invoice_date,
         customer_id,

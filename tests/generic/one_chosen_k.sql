@@ -1,6 +1,7 @@
 {#- A k-means sweep has exactly one chosen k, and it is the number of segments in
-    the segment table: fails with a row when not. (One row per k is the `unique`
-    test on k.) -#}
+    the segment table; a segmentation with nothing to segment (no products in an
+    orders export, no attribute table) has neither sweep rows nor segments. Fails
+    with a row when not. (One row per k is the `unique` test on k.) -#}
 {% test one_chosen_k(model, segments) %}
 
 with
@@ -24,6 +25,8 @@ checks as (
 
 select *
 from checks
-where chosen_rows <> 1 or chosen_k <> segments
+where
+    coalesce(chosen_rows, 0) <> case when segments > 0 then 1 else 0 end
+    or (segments > 0 and chosen_k <> segments)
 
 {% endtest %}

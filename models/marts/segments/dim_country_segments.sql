@@ -7,13 +7,13 @@ with
 
 country_segments as (
 
-    select * from {{ ref('fct_country_segments') }}
+    select * from {{ ref('int_countries_segmented') }}
 
 ),
 
 centroids as (
 
-    select * from {{ ref('int_country_kmeans_centroids') }}
+    select * from {{ ref('int_country_segments_fitted') }}
 
 ),
 

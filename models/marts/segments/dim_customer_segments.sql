@@ -1,44 +1,24 @@
 {%- set features = var('customer_segment_features') -%}
-{%- set playbook_features = ['recency_days', 'frequency', 'monetary'] -%}
 -- One row per k-means customer segment: size, value, the mean and median of every
 -- customer feature, the centroid in original units, and the playbook's goal and
 -- recommended action for its feature levels.
 with
 
-customers as (
+members as (
 
-    select * from {{ ref('dim_customers') }}
-
-),
-
-assignments as (
-
-    select * from {{ ref('int_customer_kmeans_assignments') }}
+    select * from {{ ref('int_customers_segmented') }}
 
 ),
 
 centroids as (
 
-    select * from {{ ref('int_customer_kmeans_centroids') }}
+    select * from {{ ref('int_customer_segments_fitted') }}
 
 ),
 
-playbook as (
+playbook_matches as (
 
-    select * from {{ ref('customer_segment_playbook') }}
-
-),
-
-members as (
-
-    select
-        assignments.segment_id,
-        assignments.is_outlier,
-        customers.*
-
-    from assignments
-    inner join customers
-        on assignments.customer_id = customers.customer_id
+    select * from {{ ref('int_customer_segments_matched_to_playbook') }}
 
 ),
 
@@ -53,23 +33,6 @@ profiles as (
 
     from members
     group by 1
-
-),
-
-playbook_matches as (
-
-    select
-        centroids.segment_id,
-        playbook.goal,
-        playbook.recommended_action,
-        row_number() over (
-            partition by centroids.segment_id
-            order by playbook.priority
-        ) as match_rank
-
-    from centroids
-    inner join playbook
-        on {{ retail_segments.playbook_rule_matches('playbook', 'centroids', playbook_features, features) }}
 
 ),
 
@@ -91,9 +54,7 @@ final as (
     inner join profiles
         on centroids.segment_id = profiles.segment_id
     left join playbook_matches
-        on
-            centroids.segment_id = playbook_matches.segment_id
-            and playbook_matches.match_rank = 1
+        on centroids.segment_id = playbook_matches.segment_id
 
 )
 

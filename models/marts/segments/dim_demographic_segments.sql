@@ -8,13 +8,13 @@ with
 
 demographic_segments as (
 
-    select * from {{ ref('fct_customer_demographic_segments') }}
+    select * from {{ ref('int_customer_demographics_segmented') }}
 
 ),
 
 centroids as (
 
-    select * from {{ ref('int_demographic_kmeans_centroids') }}
+    select * from {{ ref('int_demographic_segments_fitted') }}
 
 ),
 

@@ -7,13 +7,13 @@ with
 
 product_segments as (
 
-    select * from {{ ref('fct_product_segments') }}
+    select * from {{ ref('int_products_segmented') }}
 
 ),
 
 centroids as (
 
-    select * from {{ ref('int_product_kmeans_centroids') }}
+    select * from {{ ref('int_product_segments_fitted') }}
 
 ),
 

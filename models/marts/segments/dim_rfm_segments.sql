@@ -4,7 +4,7 @@ with
 
 customer_segments as (
 
-    select * from {{ ref('fct_customer_segments') }}
+    select * from {{ ref('int_customers_rfm_scored') }}
 
 ),
 

@@ -4,19 +4,20 @@ with
 
 sales_lines as (
 
-    select * from {{ ref('int_sales_lines_in_period') }}
+    select * from {{ ref('int_transaction_lines_in_period') }}
+    where line_status = 'sale'
 
 ),
 
 segments as (
 
-    select * from {{ ref('fct_customer_segments') }}
+    select * from {{ ref('int_customers_segmented') }}
 
 ),
 
 products as (
 
-    select * from {{ ref('dim_products') }}
+    select * from {{ ref('int_products_summarized') }}
 
 ),
 

@@ -17,18 +17,10 @@ parsed as (
 
 ),
 
-ranked as (
+first_rows as (
 
     -- a customer listed twice keeps the first row of the file
-    select
-        *,
-        row_number() over (
-            partition by customer_id
-            order by source_line_number
-        ) as customer_row
-
-    from parsed
-    where customer_id is not null
+    {{ retail_segments.first_row_per_key('parsed', 'customer_id', 'source_line_number') }}
 
 ),
 
@@ -39,8 +31,7 @@ final as (
         country,
         source_line_number
 
-    from ranked
-    where customer_row = 1
+    from first_rows
 
 )
 

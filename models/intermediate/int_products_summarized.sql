@@ -1,0 +1,70 @@
+-- One row per product sold before the as-of date: the facts the product segments
+-- and dim_products are built from.
+with
+
+sales_lines as (
+
+    select * from {{ ref('int_transaction_lines_in_period') }}
+    where
+        line_status = 'sale'
+        {%- if retail_segments.input_shape() == 'orders' %}
+        -- an orders export has no products: the table is empty
+        and 1 = 0
+        {%- endif %}
+
+),
+
+product_summary as (
+
+    select
+        stock_code,
+        sum(quantity) as units,
+        count(distinct invoice_no) as invoices,
+        count(distinct customer_id) as customers,
+        sum(line_amount) as revenue,
+        min(invoiced_at) as first_sold_at,
+        max(invoiced_at) as last_sold_at
+
+    from sales_lines
+    group by 1
+
+),
+
+descriptions_ranked as (
+
+    select
+        stock_code,
+        description,
+        row_number() over (
+            partition by stock_code
+            order by count(*) desc, description
+        ) as description_rank
+
+    from sales_lines
+    where description is not null
+    group by 1, 2
+
+),
+
+final as (
+
+    select
+        product_summary.stock_code,
+        descriptions_ranked.description,
+        cast(product_summary.units as {{ dbt.type_bigint() }}) as units,
+        product_summary.invoices,
+        product_summary.customers,
+        cast(product_summary.revenue as decimal(18, 2)) as revenue,
+        cast(product_summary.revenue / product_summary.units as decimal(18, 4)) as avg_unit_price,
+        product_summary.first_sold_at,
+        product_summary.last_sold_at
+
+    from product_summary
+    left join descriptions_ranked
+        on
+            product_summary.stock_code = descriptions_ranked.stock_code
+            and descriptions_ranked.description_rank = 1
+
+)
+
+select * from final

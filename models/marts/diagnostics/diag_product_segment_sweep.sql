@@ -1,0 +1,3 @@
+-- The k sweep behind the product segments: one row per k tried, with the
+-- quality metrics, and the k that was chosen and why.
+{{ retail_segments.select_segment_sweep(ref('int_product_segments_swept')) }}

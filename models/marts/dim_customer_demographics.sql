@@ -1,0 +1,1 @@
+select * from {{ ref('int_customer_demographics_segmented') }}

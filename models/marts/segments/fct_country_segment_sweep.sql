@@ -1,3 +1,0 @@
--- The k sweep behind the country segments: one row per k tried, with the
--- quality metrics, and the k that was chosen and why.
-{{ retail_segments.select_segment_sweep(ref('int_country_kmeans_sweep')) }}

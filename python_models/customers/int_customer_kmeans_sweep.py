@@ -1,9 +1,0 @@
-"""K-means on dim_customers for every k in the configured range: one row per k."""
-
-from retail_segments.dbt_models import sweep_table, to_frame
-
-
-def model(dbt, session):
-    dbt.config(materialized="table")
-    settings = dbt.config.get("segmentation")
-    return sweep_table(to_frame(dbt.ref("dim_customers")), settings)

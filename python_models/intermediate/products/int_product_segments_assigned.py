@@ -1,0 +1,10 @@
+"""Every row of int_products_summarized with its segment from int_product_segments_fitted."""
+
+from retail_segments.dbt_models import assignments_table, to_frame
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    features = to_frame(dbt.ref("int_products_summarized"))
+    segments = to_frame(dbt.ref("int_product_segments_fitted"))
+    return assignments_table(features, segments)
