@@ -132,6 +132,7 @@ monthly_summary as (
     group by 1
 
 ),
+
 attributes as (
 
     -- the customer attribute table (var customers_path); empty without one

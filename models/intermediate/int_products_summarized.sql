@@ -5,12 +5,8 @@ with
 sales_lines as (
 
     select * from {{ ref('int_transaction_lines_in_period') }}
-    where
-        line_status = 'sale'
-        {%- if retail_segments.input_shape() == 'orders' %}
-        -- an orders export has no products: the table is empty
-        and 1 = 0
-        {%- endif %}
+    -- an orders export has no products: the table is empty
+    where line_status = 'sale' and {{ retail_segments.input_shape() != 'orders' }}
 
 ),
 
