@@ -15,7 +15,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_dbt
+from support.builds import run_dbt
+
+pytestmark = pytest.mark.integration  # runs dbt docs generate on a built warehouse
 
 PROJECT = "retail_segments"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import PROJECT_DIR, DbtRun, run_dbt
+from support.builds import PROJECT_DIR, DbtRun, run_dbt
 from support.order_fixture import write_order_fixture
 
 # The documented rules (int_transaction_lines_classified, macro order_payment_statuses),

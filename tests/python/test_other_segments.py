@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DbtRun, run_dbt, shared_file
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
+from support.builds import DbtRun, run_dbt, shared_file
 
 from retail_segments.clustering import ClusteringConfig, cluster, sweep_k
 from retail_segments.naming import describe_names, name_segments
