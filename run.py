@@ -3,6 +3,7 @@
 
     python3 run.py build   # environment, demo data (unless you give a file), dbt build, report
     python3 run.py test    # environment with dev tools, then every test (pytest)
+    python3 run.py test --fast   # only the unit tests: no dbt build (pytest -m "not integration")
 
 Only the standard library is used here: this script creates `.venv`, installs the
 pinned requirements and the `retail_segments` package into it, then hands over to
@@ -22,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("SEGMENTS_VENV", ROOT / ".venv"))
 REQUIREMENTS = {"build": ROOT / "requirements.txt", "test": ROOT / "requirements-dev.txt"}
+FAST_SELECTION = ["-m", "not integration"]  # the marker is registered in pyproject.toml
 
 
 def venv_python() -> Path:
@@ -67,6 +69,13 @@ def link_package() -> None:
     (Path(site_packages) / "retail_segments_project.pth").write_text(f"{ROOT}\n")
 
 
+def pytest_arguments(rest: list[str]) -> list[str]:
+    """pytest's arguments for `run.py test ...`: `--fast` leaves the integration tests out."""
+    if "--fast" not in rest:
+        return rest
+    return [*FAST_SELECTION, *(argument for argument in rest if argument != "--fast")]
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"build", "test", "report", "demo-data"}:
         print(__doc__)
@@ -74,7 +83,7 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     python = ensure_environment("test" if command == "test" else "build")
     if command == "test":
-        args = [str(python), "-m", "pytest", *rest]
+        args = [str(python), "-m", "pytest", *pytest_arguments(rest)]
     else:
         args = [str(python), "-m", "retail_segments.cli", command, *rest]
     return subprocess.run(args, cwd=ROOT).returncode

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from retail_segments.dbt_runner import run_dbt
 
 
 def phase_of(result: dict, nodes: dict) -> str:
@@ -54,28 +51,17 @@ def main(argv: list[str] | None = None) -> int:
         }
         if args.customers:
             dbt_vars["customers_path"] = str(args.customers.resolve())
-        command = [
-            str(Path(sys.executable).with_name("dbt")),
-            "build",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-            "--vars",
-            json.dumps(dbt_vars),
-        ]
-        env = {**os.environ, "SEGMENTS_DUCKDB_PATH": str(work / "bench.duckdb")}
         started = time.perf_counter()
-        completed = subprocess.run(
-            command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True
+        completed = run_dbt(
+            ["build"],
+            dbt_vars,
+            database=work / "bench.duckdb",
+            target_path=work / "target",
+            log_path=work / "logs",
         )
         wall = time.perf_counter() - started
         if completed.returncode != 0:
-            print(completed.stdout[-4000:])
+            print(completed.output[-4000:])
             return completed.returncode
         results = json.loads((work / "target" / "run_results.json").read_text())
         manifest = json.loads((work / "target" / "manifest.json").read_text())

@@ -8,18 +8,16 @@ how long it took.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from retail_segments import demo_data
+from retail_segments import dbt_runner, demo_data
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = dbt_runner.PROJECT_DIR
 DEMO_DIR = PROJECT_DIR / "data" / "demo"
 
 
@@ -38,28 +36,13 @@ def warehouse_path() -> Path:
     return path if path.is_absolute() else PROJECT_DIR / path
 
 
-def dbt_executable() -> str:
-    candidate = Path(sys.executable).with_name("dbt")
-    return str(candidate) if candidate.exists() else "dbt"
-
-
 def run_dbt(arguments: Sequence[str], dbt_vars: dict[str, object]) -> None:
     """Run a dbt command in the project with the given vars; stop on failure."""
-    command = [
-        dbt_executable(),
-        *arguments,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--profiles-dir",
-        str(PROJECT_DIR),
-    ]
-    if dbt_vars:
-        command += ["--vars", json.dumps(dbt_vars)]
-    print("    " + " ".join(command), flush=True)
-    completed = subprocess.run(command, cwd=PROJECT_DIR)
-    if completed.returncode != 0:
+    print("    " + " ".join(dbt_runner.dbt_command(arguments, dbt_vars)), flush=True)
+    result = dbt_runner.run_dbt(arguments, dbt_vars, database=warehouse_path(), stream=True)
+    if result.returncode != 0:
         raise SystemExit(
-            f"dbt {arguments[0]} failed (exit {completed.returncode}); see the log above."
+            f"dbt {arguments[0]} failed (exit {result.returncode}); see the log above."
         )
 
 

@@ -21,6 +21,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import csv
+import functools
 import gzip
 import shutil
 import time
@@ -115,20 +117,52 @@ CUSTOMER_COUNTRY_WEIGHTS = np.array(
 )
 ANONYMOUS_COUNTRY_WEIGHTS = np.array([96.0, 0.0, 0.5, 2.0] + [0.0] * 16 + [0.8, 0.7])
 
-NON_PRODUCT_CODES = (
-    # (stock code, description, weight, quantity, low price, high price)
-    ("POST", "POSTAGE", 0.45, 1, 15.0, 40.0),
-    ("DOT", "DOTCOM POSTAGE", 0.12, 1, 50.0, 900.0),
-    ("M", "Manual", 0.14, 1, 0.5, 60.0),
-    ("C2", "CARRIAGE", 0.06, 1, 50.0, 50.0),
-    ("D", "Discount", 0.05, -1, 5.0, 60.0),
-    ("BANK CHARGES", "Bank Charges", 0.04, 1, 15.0, 15.0),
-    ("AMAZONFEE", "AMAZON FEE", 0.02, -1, 100.0, 5000.0),
-    ("CRUK", "CRUK Commission", 0.02, -1, 1.0, 60.0),
-    ("PADS", "PADS TO MATCH ALL CUSHIONS", 0.04, 1, 0.01, 0.01),
-    ("S", "SAMPLES", 0.06, 1, 1.0, 40.0),
-)
+# Which stock codes are not products is the project's seed (dbt reads the same
+# file); the demo plants the seed's exact codes it has a line shape for. The shapes
+# are in draw order: changing the order changes the generated data.
+NON_PRODUCT_SEED = Path(__file__).resolve().parent.parent / "seeds" / "non_product_stock_codes.csv"
+NON_PRODUCT_LINE_SHAPES = {
+    # stock code: (description, weight, quantity, low price, high price)
+    "POST": ("POSTAGE", 0.45, 1, 15.0, 40.0),
+    "DOT": ("DOTCOM POSTAGE", 0.12, 1, 50.0, 900.0),
+    "M": ("Manual", 0.14, 1, 0.5, 60.0),
+    "C2": ("CARRIAGE", 0.06, 1, 50.0, 50.0),
+    "D": ("Discount", 0.05, -1, 5.0, 60.0),
+    "BANK CHARGES": ("Bank Charges", 0.04, 1, 15.0, 15.0),
+    "AMAZONFEE": ("AMAZON FEE", 0.02, -1, 100.0, 5000.0),
+    "CRUK": ("CRUK Commission", 0.02, -1, 1.0, 60.0),
+    "PADS": ("PADS TO MATCH ALL CUSHIONS", 0.04, 1, 0.01, 0.01),
+    "S": ("SAMPLES", 0.06, 1, 1.0, 40.0),
+}
 BAD_DEBT_CODE = ("B", "Adjust bad debt")
+
+
+@dataclass(frozen=True)
+class NonProductCode:
+    """A non-product stock code of the seed and how the demo draws its lines."""
+
+    code: str
+    description: str
+    weight: float
+    quantity: int
+    low_price: float
+    high_price: float
+
+
+def seed_non_product_codes(path: Path = NON_PRODUCT_SEED) -> set[str]:
+    """The stock codes the seed lists as exact non-product codes."""
+    with path.open(newline="", encoding="utf-8") as file:
+        return {row["stock_code"] for row in csv.DictReader(file) if row["match_type"] == "exact"}
+
+
+@functools.cache
+def non_product_codes(path: Path = NON_PRODUCT_SEED) -> tuple[NonProductCode, ...]:
+    """The seed's non-product codes the demo plants, in draw order."""
+    listed = seed_non_product_codes(path)
+    unknown = sorted(set(NON_PRODUCT_LINE_SHAPES) - listed) + sorted({BAD_DEBT_CODE[0]} - listed)
+    if unknown:
+        raise ValueError(f"demo non-product codes not listed in {path}: {unknown}")
+    return tuple(NonProductCode(code, *shape) for code, shape in NON_PRODUCT_LINE_SHAPES.items())
 
 
 @dataclass(frozen=True)
@@ -366,8 +400,9 @@ def _make_catalog(rng: np.random.Generator) -> Catalog:
         ],
         dtype=object,
     )
-    special_codes = np.array([c[0] for c in NON_PRODUCT_CODES] + [BAD_DEBT_CODE[0]], dtype=object)
-    special_desc = np.array([c[1] for c in NON_PRODUCT_CODES] + [BAD_DEBT_CODE[1]], dtype=object)
+    planted = non_product_codes()
+    special_codes = np.array([c.code for c in planted] + [BAD_DEBT_CODE[0]], dtype=object)
+    special_desc = np.array([c.description for c in planted] + [BAD_DEBT_CODE[1]], dtype=object)
     n_special = len(special_codes)
     return Catalog(
         codes=np.concatenate([codes, special_codes]),
@@ -564,12 +599,13 @@ def _non_product_lines(
     rng: np.random.Generator, catalog: Catalog, host_invoices: np.ndarray, n: int
 ) -> Lines:
     """POSTAGE, Manual, Discount, ... lines appended to existing invoices."""
-    weights = np.array([c[2] for c in NON_PRODUCT_CODES])
-    which = rng.choice(len(NON_PRODUCT_CODES), size=n, p=weights / weights.sum())
-    low = np.array([c[4] for c in NON_PRODUCT_CODES])[which]
-    high = np.array([c[5] for c in NON_PRODUCT_CODES])[which]
+    planted = non_product_codes()
+    weights = np.array([c.weight for c in planted])
+    which = rng.choice(len(planted), size=n, p=weights / weights.sum())
+    low = np.array([c.low_price for c in planted])[which]
+    high = np.array([c.high_price for c in planted])[which]
     price = np.round(low + (high - low) * rng.random(n), 2)
-    quantity = np.array([c[3] for c in NON_PRODUCT_CODES], dtype=np.int64)[which]
+    quantity = np.array([c.quantity for c in planted], dtype=np.int64)[which]
     code = catalog.n_products + which
     invoice = rng.choice(host_invoices, size=n)
     return Lines(invoice, code, code, quantity, price, np.full(n, 1e6) + rng.random(n))

@@ -1,88 +1,103 @@
-"""Shared fixtures: build the dbt project into throwaway warehouses.
+"""Shared fixtures (dbt builds into throwaway warehouses) and the `integration` marker.
 
-Each build gets its own DuckDB file, target and log folders, so tests never touch
-the user's `segments.duckdb` and builds can be inspected after a failure.
+The helpers behind the fixtures are in `support/builds.py`; import them from there.
+
+Every test that runs dbt or needs a dbt-built warehouse is marked `integration`
+here, at collection, so that `run.py test --fast` (``-m "not integration"``) leaves
+it out: a test is marked when it, one of its fixtures or a function of its module
+they call uses a fixture of `DBT_FIXTURES` or a helper of `DBT_HELPERS`. Tests that
+reach a build in a way this cannot see mark themselves (``pytestmark``); and
+`run_dbt` fails in any unmarked test, so a missing marker cannot go unnoticed.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import inspect
+import types
+from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
-import pandas as pd
 import pytest
+from support.builds import (
+    DbtRun,
+    DemoBuild,
+    ReportBuild,
+    build_demo,
+    build_real_data_report,
+    build_report,
+    forbid_dbt_in,
+    run_dbt,
+    shared_file,
+)
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
-
-
-@dataclass(frozen=True)
-class DbtRun:
-    """The outcome of one dbt command."""
-
-    returncode: int
-    output: str
-    database: Path
-
-    def query(self, sql: str) -> pd.DataFrame:
-        with duckdb.connect(str(self.database), read_only=True) as con:
-            return con.sql(sql).df()
-
-
-def dbt_executable() -> str:
-    candidate = Path(sys.executable).with_name("dbt")
-    return str(candidate) if candidate.exists() else "dbt"
+DBT_FIXTURES = frozenset(
+    {"uci_build", "uci2_build", "demo_build", "report_build", "uci_mall_report"}
+)
+DBT_HELPERS = frozenset({"run_dbt", "build_demo", "build_report", "build_real_data_report"})
 
 
-def run_dbt(
-    workdir: Path,
-    arguments: Sequence[str],
-    dbt_vars: Mapping[str, object] | None = None,
-    *,
-    check: bool = True,
-) -> DbtRun:
-    """Run dbt in the project with its own warehouse file under `workdir`."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    database = workdir / "warehouse.duckdb"
-    command = [
-        dbt_executable(),
-        *arguments,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--profiles-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(workdir / "target"),
-        "--log-path",
-        str(workdir / "logs"),
-    ]
-    if dbt_vars:
-        command += ["--vars", json.dumps(dict(dbt_vars))]
-    env = {
-        **os.environ,
-        "SEGMENTS_DUCKDB_PATH": str(database),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    completed = subprocess.run(
-        command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=1800
+# ---- the integration marker -----------------------------------------------------
+
+
+def code_names(code: types.CodeType) -> set[str]:
+    """Global and attribute names and string constants used in `code` and its nested code."""
+    names = set(code.co_names) | {c for c in code.co_consts if isinstance(c, str)}
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= code_names(const)
+    return names
+
+
+def mentions_dbt(function: Callable[..., object], seen: set[types.CodeType]) -> bool:
+    """Whether `function`, or a function of its module it calls, uses a dbt build."""
+    code = getattr(function, "__code__", None)
+    if code is None or code in seen:
+        return False
+    seen.add(code)
+    names = code_names(code)
+    if names & (DBT_HELPERS | DBT_FIXTURES):
+        return True
+    module_globals = getattr(function, "__globals__", {})
+    called = (module_globals.get(name) for name in names)
+    return any(
+        mentions_dbt(f, seen)
+        for f in called
+        if inspect.isfunction(f) and f.__module__ == function.__module__
     )
-    output = completed.stdout + completed.stderr
-    if check and completed.returncode != 0:
-        pytest.fail(f"dbt {' '.join(arguments)} failed:\n{output[-6000:]}")
-    return DbtRun(completed.returncode, output, database)
 
 
-def shared_file(name: str) -> Path:
-    path = SHARED_DATA / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here (it is in CI, not in a user's clone)")
-    return path
+def uses_dbt(item: pytest.Item) -> bool:
+    """Whether test `item` runs dbt or needs a dbt-built warehouse."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & DBT_FIXTURES:
+        return True
+    functions = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    if info is not None:
+        functions += [d.func for defs in info.name2fixturedefs.values() for d in defs]
+    seen: set[types.CodeType] = set()
+    return any(mentions_dbt(f, seen) for f in functions if f is not None)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("integration") is None and uses_dbt(item):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.hookimpl(tryfirst=True)  # before the test's fixtures are set up
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marked = item.get_closest_marker("integration") is not None
+    forbid_dbt_in(None if marked else item.nodeid)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    forbid_dbt_in(None)
+
+
+# ---- dbt builds shared by several modules -----------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -99,24 +114,6 @@ def uci2_build(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     return run_dbt(tmp_path_factory.mktemp("uci2"), ["build"], {"transactions_path": str(path)})
 
 
-@dataclass(frozen=True)
-class DemoBuild:
-    """A build on generated demo data, with the generator's planted truth."""
-
-    run: DbtRun
-    files: dict[str, Path]
-
-
-def build_demo(workdir: Path, n_lines: int, *, with_attributes: bool = False) -> DemoBuild:
-    from retail_segments.demo_data import write_demo_data
-
-    files = write_demo_data(workdir / "data", n_lines=n_lines, seed=42)
-    dbt_vars: dict[str, object] = {"transactions_path": str(files["transactions"])}
-    if with_attributes:
-        dbt_vars["customers_path"] = str(files["attributes"])
-    return DemoBuild(run_dbt(workdir, ["build"], dbt_vars), files)
-
-
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
     """The whole project on the default-size demo data, as `run.py build` makes it."""
@@ -125,52 +122,15 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
     return build_demo(tmp_path_factory.mktemp("demo"), DEFAULT_LINES, with_attributes=True)
 
 
-@dataclass(frozen=True)
-class ReportBuild:
-    """A small build (demo data with attributes) with its exports folder and report."""
-
-    run: DbtRun
-    exports: Path
-    report: Path
-
-
 @pytest.fixture(scope="session")
 def report_build(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
     """20,000 demo lines built with exports into a temp folder, then the HTML report."""
-    from retail_segments.demo_data import write_demo_data
-    from retail_segments.report import write_report
-
-    workdir = tmp_path_factory.mktemp("report")
-    files = write_demo_data(workdir / "data", n_lines=20_000, seed=42)
-    exports = workdir / "exports"
-    run = run_dbt(
-        workdir,
-        ["build"],
-        {
-            "transactions_path": str(files["transactions"]),
-            "customers_path": str(files["attributes"]),
-            "export_path": str(exports),
-        },
-    )
-    report = write_report(run.database, workdir / "report" / "segmentation_report.html")
-    return ReportBuild(run, exports, report)
+    return build_report(tmp_path_factory.mktemp("report"), n_lines=20_000)
 
 
 @pytest.fixture(scope="session")
 def uci_mall_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """UCI Online Retail I plus the Mall Customers attributes, built and reported."""
-    from retail_segments.report import write_report
-
     transactions = shared_file("online_retail.csv.gz")
     attributes = shared_file("mall_customers.csv.gz")
-    workdir = tmp_path_factory.mktemp("uci_mall")
-    run = run_dbt(
-        workdir,
-        ["build"],
-        {
-            "transactions_path": str(transactions),
-            "customers_path": str(attributes),
-            "export_path": str(workdir / "exports"),
-        },
-    )
-    return write_report(run.database, workdir / "report" / "segmentation_report.html")
+    return build_real_data_report(tmp_path_factory.mktemp("uci_mall"), transactions, attributes)

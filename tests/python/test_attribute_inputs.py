@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from conftest import run_dbt
+import pytest
+from support.builds import run_dbt
+
+pytestmark = pytest.mark.integration  # every test builds the project
 
 
 def test_dropped_attribute_rows_are_reported_as_a_warning(tmp_path: Path) -> None:

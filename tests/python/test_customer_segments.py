@@ -8,8 +8,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import DemoBuild, build_demo, run_dbt
 from sklearn.metrics import adjusted_rand_score
+from support.builds import DemoBuild, build_demo, run_dbt
+
+pytestmark = pytest.mark.integration  # every test builds the project or reads a build
 
 SEGMENT_TABLES = (
     "fct_customer_segments",

@@ -19,6 +19,7 @@ from retail_segments.demo_data import (
     DemoData,
     generate,
     main,
+    non_product_codes,
     write_demo_data,
 )
 
@@ -34,6 +35,7 @@ UCI_COLUMNS = [
 ]
 MALL_COLUMNS = ["CustomerID", "Genre", "Age", "Annual Income (k$)", "Spending Score (1-100)"]
 PRODUCT_CODE = r"\d{5}[A-Za-z]?"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "non_product_stock_codes.csv"
 NON_PRODUCT_CODES = {
     "POST",
     "DOT",
@@ -189,10 +191,26 @@ def test_every_noise_kind_present(default_data: DemoData) -> None:
         assert low <= rates[kind] <= high, (kind, rates[kind])
     assert (tx.loc[cancelled, "Quantity"] < 0).all()
     assert set(tx.loc[non_product, "StockCode"]) == NON_PRODUCT_CODES
+    assert NON_PRODUCT_CODES.issubset(seed_exact_codes()), (
+        "dbt would take a planted code for a product"
+    )
     assert (zero_price & tx["CustomerID"].notna()).sum() > 0
     bad_debt = tx[tx["InvoiceNo"].str.startswith("A")]
     assert len(bad_debt) == 3
     assert (bad_debt["StockCode"] == "B").all()
+
+
+def seed_exact_codes(path: Path = SEED) -> set[str]:
+    seed = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return set(seed.loc[seed.match_type == "exact", "stock_code"])
+
+
+def test_a_planted_code_missing_from_the_seed_is_an_error(tmp_path: Path) -> None:
+    seed = pd.read_csv(SEED, dtype=str, keep_default_na=False)
+    trimmed = tmp_path / "codes.csv"
+    seed[seed.stock_code != "POST"].to_csv(trimmed, index=False)
+    with pytest.raises(ValueError, match=r"not listed in .*codes\.csv: \['POST'\]"):
+        non_product_codes(trimmed)
 
 
 def test_cancellations_reference_bought_products(default_data: DemoData) -> None:

@@ -5,7 +5,9 @@ attributes, so the optional demographic models are enabled and in the catalog),
 with its own target folder. Every model, seed, snapshot, source, exposure and
 macro of this project (not dbt's own) must have a description, every macro
 argument too, and every column the catalog finds in a model or seed must be
-described in the properties YAML.
+described in the properties YAML (and every described column must be built). The
+lineage runs from the transactions source to every exposure, and the site reads a
+catalog of the same run that has no errors.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_dbt
+from support.builds import run_dbt
+
+pytestmark = pytest.mark.integration  # runs dbt docs generate on a built warehouse
 
 PROJECT = "retail_segments"
 
 
 @pytest.fixture(scope="module")
-def docs(report_build, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
+def docs_target(report_build, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The target folder of `dbt docs generate` on a copy of the report build."""
     workdir = tmp_path_factory.mktemp("docs")
     shutil.copy(report_build.run.database, workdir / "warehouse.duckdb")
     data = report_build.run.database.parent / "data"
@@ -36,8 +41,14 @@ def docs(report_build, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, 
     )
     target = workdir / "target"
     assert (target / "index.html").exists(), "dbt docs generate wrote no site"
-    manifest = json.loads((target / "manifest.json").read_text())
-    catalog = json.loads((target / "catalog.json").read_text())
+    return target
+
+
+@pytest.fixture(scope="module")
+def docs(docs_target: Path) -> tuple[dict, dict]:
+    """The manifest and the catalog of the docs site."""
+    manifest = json.loads((docs_target / "manifest.json").read_text())
+    catalog = json.loads((docs_target / "catalog.json").read_text())
     return manifest, catalog
 
 
@@ -51,6 +62,17 @@ def blank(text: str | None) -> bool:
 
 def report(missing: list[str], what: str) -> str:
     return f"{len(missing)} {what} without a description:\n  " + "\n  ".join(missing)
+
+
+def reachable(start: str, edges: dict[str, list[str]]) -> set[str]:
+    """Every node reachable from `start` along `edges` (manifest child_map or parent_map)."""
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(edges.get(node, []))
+    return seen
 
 
 def test_models_seeds_and_snapshots_are_described(docs) -> None:
@@ -111,14 +133,8 @@ def test_exposures_reach_the_report_and_the_exports(docs) -> None:
     exports = set(by_name["bi_exports"]["depends_on"]["nodes"])
     assert all(".export_" in node for node in exports)
     # the lineage runs from the raw file to the report
-    parents = manifest["parent_map"]
-    seen, todo = set(), list(report_inputs)
-    while todo:
-        node = todo.pop()
-        if node not in seen:
-            seen.add(node)
-            todo.extend(parents.get(node, []))
-    assert "source.retail_segments.retail.transactions" in seen
+    upstream = reachable("exposure.retail_segments.segmentation_report", manifest["parent_map"])
+    assert "source.retail_segments.retail.transactions" in upstream
 
 
 def test_every_catalog_column_is_described(docs) -> None:
@@ -150,6 +166,34 @@ def test_catalog_covers_every_enabled_model(docs) -> None:
     assert not absent, f"models missing from the catalog (not built?): {absent}"
 
 
-def test_docs_site_is_written(docs, tmp_path: Path) -> None:
+def test_catalog_lists_the_documented_columns_of_every_model(docs) -> None:
+    manifest, catalog = docs
+    missing = []
+    for key, node in sorted(ours(manifest["nodes"]).items()):
+        if node["resource_type"] != "model" or key not in catalog["nodes"]:
+            continue
+        built = {column.lower() for column in catalog["nodes"][key]["columns"]}
+        assert built, f"{node['name']} is in the catalog without any column"
+        missing += [f"{node['name']}.{c}" for c in node["columns"] if c.lower() not in built]
+    assert not missing, f"documented columns the built tables do not have: {missing}"
+
+
+def test_lineage_runs_from_the_transactions_source_to_every_exposure(docs) -> None:
     manifest, _ = docs
+    exposures = set(ours(manifest["exposures"]))
+    downstream = reachable("source.retail_segments.retail.transactions", manifest["child_map"])
+    assert exposures, "the project declares its report and exports as exposures"
+    assert exposures <= downstream, f"not fed by the transactions: {exposures - downstream}"
+
+
+def test_docs_site_reads_a_catalog_without_errors_from_the_same_run(docs_target: Path) -> None:
+    page = (docs_target / "index.html").read_text(encoding="utf-8")
+    manifest = json.loads((docs_target / "manifest.json").read_text())
+    catalog = json.loads((docs_target / "catalog.json").read_text())
+    # the page is dbt's docs app, which fetches both files from its own folder
+    assert len(page) > 100_000
+    assert "manifest.json" in page and "catalog.json" in page
     assert manifest["metadata"]["project_name"] == PROJECT
+    # both written by this `dbt docs generate`, and no relation failed to be read
+    assert catalog["metadata"]["invocation_id"] == manifest["metadata"]["invocation_id"]
+    assert not catalog.get("errors"), catalog.get("errors")

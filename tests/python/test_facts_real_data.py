@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import DbtRun, shared_file
 from reference_rules import classify, country_revenue, customer_facts, read_raw
+from support.builds import DbtRun, shared_file
+
+# needs the UCI builds, requested by a computed name that conftest cannot see
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module", params=["uci", "uci2"])

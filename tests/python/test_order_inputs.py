@@ -1,6 +1,6 @@
 """Order-level input (var input_shape = orders) end to end.
 
-Builds the project on the orders fixture (retail_segments.order_fixture) in a
+Builds the project on the orders fixture (tests/python/support/order_fixture.py) in a
 warehouse of its own and checks the results against an independent pandas
 computation of the documented rules: every order is accounted for once, each
 rejection reason has the expected count, and recency, frequency and monetary of
@@ -18,9 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import PROJECT_DIR, DbtRun, run_dbt
-
-from retail_segments.order_fixture import write_order_fixture
+from support.builds import PROJECT_DIR, DbtRun, run_dbt
+from support.order_fixture import write_order_fixture
 
 # The documented rules (int_transaction_lines_classified, macro order_payment_statuses),
 # written out again here so that the test does not reuse the code it checks.

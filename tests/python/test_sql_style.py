@@ -16,6 +16,8 @@ import pytest
 
 from retail_segments.demo_data import write_demo_data
 
+pytestmark = pytest.mark.integration  # sqlfluff's dbt templater compiles the project with dbt
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 

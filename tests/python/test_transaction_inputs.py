@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DbtRun, run_dbt
+from support.builds import DbtRun, run_dbt
 
 from retail_segments.demo_data import generate
+
+pytestmark = pytest.mark.integration  # every test builds the project
 
 SELECT = ["--select", "+dim_customers +dim_products", "--indirect-selection", "cautious"]
 

@@ -1,4 +1,4 @@
-"""Deterministic orders-export fixture for the order-level input path.
+"""Deterministic orders-export fixture for the order-level input path (test data only).
 
 Writes the two files a shop system exports instead of invoice lines, in the shape
 ``dbt build --vars '{input_shape: orders, orders_path: ..., order_customers_path: ...}'``
@@ -25,7 +25,7 @@ byte-identical files.
 
 Usage::
 
-    python -m retail_segments.order_fixture --out DIR --customers 300 --seed 7
+    .venv/bin/python tests/python/support/order_fixture.py --out DIR --customers 300 --seed 7
 """
 
 from __future__ import annotations
