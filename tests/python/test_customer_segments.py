@@ -14,20 +14,21 @@ from support.builds import DemoBuild, build_demo, run_dbt
 pytestmark = pytest.mark.integration  # every test builds the project or reads a build
 
 SEGMENT_TABLES = (
-    "fct_customer_segments",
+    "dim_customers",
     "dim_customer_segments",
-    "fct_customer_segment_sweep",
+    "diag_customer_segment_sweep",
     "dim_rfm_segments",
     "fct_customer_product_recommendations",
 )
 CUSTOMER_MODELS = (
-    "+fct_customer_segments+ +fct_customer_product_recommendations +fct_customer_segment_sweep"
+    "+dim_customers+ +dim_customer_segments+ +dim_rfm_segments+"
+    " +fct_customer_product_recommendations+ +diag_customer_segment_sweep"
 )
 
 
 def test_kmeans_recovers_the_planted_behaviours(demo_build: DemoBuild) -> None:
     planted = pd.read_csv(demo_build.files["behaviours"], dtype={"CustomerID": str})
-    segments = demo_build.run.query("select customer_id, segment_id from fct_customer_segments")
+    segments = demo_build.run.query("select customer_id, segment_id from dim_customers")
     joined = planted.merge(segments, left_on="CustomerID", right_on="customer_id", how="outer")
     assert joined.segment_id.notna().all(), "a planted customer has no segment"
     assert joined.behaviour.notna().all(), "a segmented customer was not planted"
@@ -37,7 +38,7 @@ def test_kmeans_recovers_the_planted_behaviours(demo_build: DemoBuild) -> None:
 
 
 def test_segment_ids_follow_mean_monetary_value(demo_build: DemoBuild) -> None:
-    members = demo_build.run.query("select segment_id, monetary from fct_customer_segments").astype(
+    members = demo_build.run.query("select segment_id, monetary from dim_customers").astype(
         {"monetary": float}
     )
     means = members.groupby("segment_id").monetary.mean().sort_index()
@@ -67,7 +68,7 @@ def test_recommendations_are_new_products_popular_in_the_segment(demo_build: Dem
     assert overlap.empty, "a recommendation is a product the customer already bought"
     assert recommendations.groupby("customer_id").size().max() == 3
     # the first recommendation is the most bought product of the segment among those not bought
-    segments = run.query("select customer_id, segment_id from fct_customer_segments")
+    segments = run.query("select customer_id, segment_id from dim_customers")
     buyers = bought.merge(segments, on="customer_id").groupby(["segment_id", "stock_code"]).size()
     first = recommendations[recommendations.recommendation_rank == 1].head(200)
     for row in first.itertuples():
@@ -127,9 +128,9 @@ def build_tiny(tmp_path: Path, customers: list[tuple[str, int, float, str]], **d
 def test_one_customer_gets_a_single_segment(tmp_path: Path) -> None:
     run = build_tiny(tmp_path, [("1", 2, 3.0, "2011-01-01"), ("1", 1, 5.0, "2011-02-01")])
     assert run.returncode == 0, run.output[-3000:]
-    segments = run.query("select segment_id, segment_name from fct_customer_segments")
+    segments = run.query("select segment_id, segment_name from dim_customers")
     assert segments.segment_id.tolist() == [1]
-    sweep = run.query("select k, is_chosen, warnings from fct_customer_segment_sweep")
+    sweep = run.query("select k, is_chosen, warnings from diag_customer_segment_sweep")
     assert sweep.k.tolist() == [1] and sweep.warnings.iloc[0] != ""
 
 
@@ -138,9 +139,9 @@ def test_identical_customers_get_a_single_segment(tmp_path: Path) -> None:
     run = build_tiny(tmp_path, lines)
     assert run.returncode == 0, run.output[-3000:]
     assert run.query(
-        "select distinct segment_id from fct_customer_segments"
+        "select distinct segment_id from dim_customers"
     ).segment_id.tolist() == [1]
-    assert run.query("select count(*) as n from fct_customer_segments").n.iloc[0] == 20
+    assert run.query("select count(*) as n from dim_customers").n.iloc[0] == 20
 
 
 def test_fewer_customers_than_k_min_shrink_k_with_a_warning(tmp_path: Path) -> None:
@@ -154,10 +155,10 @@ def test_fewer_customers_than_k_min_shrink_k_with_a_warning(tmp_path: Path) -> N
     ]
     run = build_tiny(tmp_path, lines, customer_segment_k_min=4, customer_segment_k_max=6)
     assert run.returncode == 0, run.output[-3000:]
-    sweep = run.query("select k, is_chosen, warnings from fct_customer_segment_sweep")
+    sweep = run.query("select k, is_chosen, warnings from diag_customer_segment_sweep")
     assert sweep.k.max() <= 2
     assert sweep.warnings.str.len().max() > 0
-    assert run.query("select count(*) as n from fct_customer_segments").n.iloc[0] == 3
+    assert run.query("select count(*) as n from dim_customers").n.iloc[0] == 3
 
 
 def test_forced_k_is_used(demo_build: DemoBuild, tmp_path: Path) -> None:
@@ -166,7 +167,7 @@ def test_forced_k_is_used(demo_build: DemoBuild, tmp_path: Path) -> None:
         ["build", "--select", CUSTOMER_MODELS, "--indirect-selection", "cautious"],
         {"transactions_path": str(demo_build.files["transactions"]), "customer_segment_k": 3},
     )
-    sweep = run.query("select k, selection_rule from fct_customer_segment_sweep where is_chosen")
+    sweep = run.query("select k, selection_rule from diag_customer_segment_sweep where is_chosen")
     assert sweep.k.tolist() == [3]
     assert "forced" in sweep.selection_rule.iloc[0]
     assert run.query("select count(*) as n from dim_customer_segments").n.iloc[0] == 3

@@ -129,7 +129,7 @@ def test_exposures_reach_the_report_and_the_exports(docs) -> None:
     assert not missing, report(missing, "exposures")
     by_name = {e["name"]: e for e in exposures.values()}
     report_inputs = set(by_name["segmentation_report"]["depends_on"]["nodes"])
-    assert "model.retail_segments.fct_customer_segments" in report_inputs
+    assert "model.retail_segments.dim_customers" in report_inputs
     exports = set(by_name["bi_exports"]["depends_on"]["nodes"])
     assert all(".export_" in node for node in exports)
     # the lineage runs from the raw file to the report

@@ -43,12 +43,12 @@ DEMOGRAPHIC_FEATURES = ["age", "annual_income", "spending_score"]
 DEMOGRAPHIC_TABLES = {
     "base_attributes__customers",
     "stg_attributes__customers",
-    "int_demographic_kmeans_sweep",
-    "int_demographic_kmeans_assignments",
-    "int_demographic_kmeans_centroids",
-    "fct_customer_demographic_segments",
+    "int_demographic_segments_swept",
+    "int_demographic_segments_assigned",
+    "int_demographic_segments_fitted",
+    "dim_customer_demographics",
     "dim_demographic_segments",
-    "fct_demographic_segment_sweep",
+    "diag_demographic_segment_sweep",
 }
 ATTRIBUTE_COLUMNS = ["gender", "age", "annual_income", "spending_score"]
 COUNTRY_FEATURES = ("revenue", "customers", "avg_order_value")  # var country_segment_features
@@ -130,9 +130,9 @@ def test_a_limited_k_is_unchanged_when_the_data_allows_it() -> None:
 
 def test_country_tiers_follow_revenue_on_uci(uci_build: DbtRun) -> None:
     countries = uci_build.query("select country, revenue, customers from dim_countries")
-    segments = uci_build.query("select * from fct_country_segments")
+    segments = uci_build.query("select * from dim_countries")
     profile = uci_build.query("select * from dim_country_segments order by segment_id")
-    sweep = uci_build.query("select * from fct_country_segment_sweep")
+    sweep = uci_build.query("select * from diag_country_segment_sweep")
 
     assert sorted(segments.country) == sorted(countries.country)  # each country exactly once
     assert segments.country.is_unique
@@ -166,7 +166,7 @@ def independent_country_partition(countries: pd.DataFrame) -> pd.Series:
 
 def test_country_tiers_equal_an_independent_kmeans(uci_build: DbtRun) -> None:
     countries = uci_build.query("select * from dim_countries")
-    built = uci_build.query("select country, segment_id from fct_country_segments")
+    built = uci_build.query("select country, segment_id from dim_countries")
     built = built.set_index("country").segment_id
     expected = independent_country_partition(countries)
 
@@ -181,10 +181,10 @@ def test_country_tiers_equal_an_independent_kmeans(uci_build: DbtRun) -> None:
 def test_product_segments_follow_revenue_on_uci(uci_build: DbtRun) -> None:
     products = uci_build.query("select stock_code, revenue, units from dim_products")
     segments = uci_build.query(
-        "select stock_code, segment_id, segment_name from fct_product_segments"
+        "select stock_code, segment_id, segment_name from dim_products"
     )
     profile = uci_build.query("select * from dim_product_segments order by segment_id")
-    sweep = uci_build.query("select * from fct_product_segment_sweep")
+    sweep = uci_build.query("select * from diag_product_segment_sweep")
 
     assert segments.stock_code.is_unique
     assert set(segments.stock_code) == set(products.stock_code)
@@ -291,7 +291,7 @@ def mall_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtRun, pd.Dat
 
 def test_every_mall_customer_has_one_demographic_segment(mall_build) -> None:
     run, mall = mall_build
-    segments = run.query("select * from fct_customer_demographic_segments")
+    segments = run.query("select * from dim_customer_demographics")
     assert len(mall) == 200
     assert len(segments) == 200 and segments.customer_id.is_unique
     assert set(segments.customer_id) == set(mall.customer_id)
@@ -305,7 +305,7 @@ def test_every_mall_customer_has_one_demographic_segment(mall_build) -> None:
 
 def test_demographic_k_names_and_metrics(mall_build) -> None:
     run, _ = mall_build
-    sweep = run.query("select * from fct_demographic_segment_sweep order by k")
+    sweep = run.query("select * from diag_demographic_segment_sweep order by k")
     profile = run.query("select * from dim_demographic_segments order by segment_id")
     chosen = sweep.loc[sweep.is_chosen]
 
@@ -330,8 +330,8 @@ def test_demographic_k_names_and_metrics(mall_build) -> None:
 
 def test_demographic_segments_equal_an_independent_recomputation(mall_build) -> None:
     run, mall = mall_build
-    built = run.query("select * from fct_customer_demographic_segments").set_index("customer_id")
-    centroids = run.query("select * from int_demographic_kmeans_centroids order by segment_id")
+    built = run.query("select * from dim_customer_demographics").set_index("customer_id")
+    centroids = run.query("select * from int_demographic_segments_fitted order by segment_id")
     k = len(centroids)
 
     # 1. the same config through the library, on the file read by pandas
@@ -374,7 +374,7 @@ def test_attributes_join_onto_dim_customers(mall_build) -> None:
 
 def test_country_k_is_limited_to_two_countries(mall_build) -> None:
     run, _ = mall_build
-    sweep = run.query("select * from fct_country_segment_sweep")
+    sweep = run.query("select * from diag_country_segment_sweep")
     profile = run.query("select segment_name from dim_country_segments order by segment_id")
     assert sweep.loc[sweep.is_chosen, "k"].tolist() == [2]
     assert "k=3 was forced but there are only 2 distinct data point(s)" in sweep.warnings.iloc[0]
