@@ -51,19 +51,38 @@ class PreparedFeatures:
         return self.matrix[keep]
 
     def to_original_units(self, z: np.ndarray) -> np.ndarray:
-        """Map scaled points back to original units.
+        """Map scaled points back to original units (see :func:`original_units`)."""
+        return original_units(
+            z,
+            self.feature_names,
+            self.log_columns,
+            self.categorical_columns,
+            self.center,
+            self.scale,
+        )
 
-        ``expm1`` undoes ``log1p`` for log columns; 0/1 categorical columns
-        (whose centroid value is the share of the level) are clipped to [0, 1].
-        """
-        values = np.asarray(z, dtype=float) * self.scale + self.center
-        is_log = np.array([name in self.log_columns for name in self.feature_names])
-        is_cat = np.array([name in self.categorical_columns for name in self.feature_names])
-        if is_log.any():
-            values[..., is_log] = np.expm1(values[..., is_log])
-        if is_cat.any():
-            values[..., is_cat] = np.clip(values[..., is_cat], 0.0, 1.0)
-        return values
+
+def original_units(
+    z: np.ndarray,
+    names: tuple[str, ...],
+    log_columns: tuple[str, ...],
+    categorical_columns: tuple[str, ...],
+    center: np.ndarray,
+    scale: np.ndarray,
+) -> np.ndarray:
+    """Undo the standardisation; ``expm1`` undoes ``log1p`` for log columns.
+
+    0/1 categorical columns (whose centroid value is the share of the level) are
+    clipped to [0, 1].
+    """
+    values = np.asarray(z, dtype=float) * scale + center
+    is_log = np.array([name in log_columns for name in names], dtype=bool)
+    is_cat = np.array([name in categorical_columns for name in names], dtype=bool)
+    if is_log.any():
+        values[..., is_log] = np.expm1(values[..., is_log])
+    if is_cat.any():
+        values[..., is_cat] = np.clip(values[..., is_cat], 0.0, 1.0)
+    return values
 
 
 @dataclass(frozen=True)

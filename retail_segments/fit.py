@@ -57,6 +57,15 @@ class FittedSegmentation:
         """One row per segment: id, name, size, centroid columns, then the model columns."""
         return self.table.copy()
 
+    def centroids(self) -> pd.DataFrame:
+        """Centroids by segment id: each used column in original units, then ``<column>_z``."""
+        names = self.preprocessor.feature_names
+        original = self.preprocessor.to_original_units(self.centroids_z)
+        data: dict[str, Any] = {"segment_id": np.arange(1, self.k + 1, dtype="int64")}
+        data.update({name: original[:, j] for j, name in enumerate(names)})
+        data.update({f"{name}_z": self.centroids_z[:, j] for j, name in enumerate(names)})
+        return pd.DataFrame(data).set_index("segment_id")
+
     def model_json(self) -> str:
         """The preprocessing parameters and centroids (by segment id) as exact JSON."""
         centroids = {str(i + 1): [float(v) for v in row] for i, row in enumerate(self.centroids_z)}
@@ -113,7 +122,7 @@ def fit_segmentation(
     labels = np.argmin(distances(prepared.matrix, centers), axis=1)
     centroids_z = centers[np.argsort(_rank_labels(labels, prepared, k))]
     segment_ids, distance = nearest_segment(prepared.matrix, centroids_z)
-    names = _names(centroids_z, segment_ids, prepared, settings)
+    names = _names(centroids_z, preprocessor, settings)
     assignments = _assignment_frame(
         ordered, settings.id_column, segment_ids, distance, prepared, names
     )
@@ -212,25 +221,15 @@ def _nan_last(value: float) -> float:
 
 
 def _names(
-    centroids_z: np.ndarray,
-    segment_ids: np.ndarray,
-    prepared: PreparedFeatures,
-    settings: SegmentationSettings,
+    centroids_z: np.ndarray, preprocessor: Preprocessor, settings: SegmentationSettings
 ) -> dict[int, str]:
     k = centroids_z.shape[0]
     if k == 1:
         return {1: settings.naming.single_segment_name}
-    ids = np.arange(1, k + 1, dtype="int64")
-    profile: dict[str, Any] = {
-        "segment_id": ids,
-        "n_members": np.array([(segment_ids == i).sum() for i in ids], dtype="int64"),
-    }
-    original = prepared.to_original_units(centroids_z)
-    for j, name in enumerate(prepared.feature_names):
-        profile[name] = original[:, j]
-    for j, name in enumerate(prepared.feature_names):
-        profile[f"{name}_z"] = centroids_z[:, j]
-    return name_segments(pd.DataFrame(profile), settings.naming.options())
+    names = preprocessor.feature_names
+    profile = pd.DataFrame({f"{name}_z": centroids_z[:, j] for j, name in enumerate(names)})
+    profile.insert(0, "segment_id", np.arange(1, k + 1, dtype="int64"))
+    return name_segments(profile, settings.naming.options())
 
 
 def _assignment_frame(

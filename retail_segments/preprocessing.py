@@ -34,7 +34,12 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-from retail_segments.features import PreparedFeatures, ValidatedColumns, validate_columns
+from retail_segments.features import (
+    PreparedFeatures,
+    ValidatedColumns,
+    original_units,
+    validate_columns,
+)
 from retail_segments.settings import SegmentationSettings
 
 MIN_ROWS_FOR_OUTLIERS = 50
@@ -119,6 +124,12 @@ class Preprocessor:
             canonical_order=canonical,
             warnings=tuple(self._warnings(columns, encoded)),
         )
+
+    def to_original_units(self, z: np.ndarray) -> np.ndarray:
+        """Scaled points (columns ``feature_names``) back in original units."""
+        center, scale = np.asarray(self.mean, dtype=float), np.asarray(self.scale, dtype=float)
+        names, logs, cats = self.feature_names, self.log_columns, self.categorical_columns
+        return original_units(z, names, logs, cats, center, scale)
 
     def scale_matrix(self, original: np.ndarray) -> np.ndarray:
         """``log1p`` (log columns) then standardise, with the stored mean and scale."""

@@ -48,6 +48,18 @@ class _TermOptions(_NamingBase):
     max_terms: StrictInt = Field(default=3, ge=1)
     term_order: Literal["strength", "vocabulary"] = "strength"
 
+    @field_validator("vocabulary", mode="before", check_fields=False)
+    @classmethod
+    def _word_pairs(cls, vocabulary: Any) -> Any:
+        if isinstance(vocabulary, Mapping):
+            for feature, words in vocabulary.items():
+                if isinstance(words, str) or not hasattr(words, "__len__") or len(words) != 2:
+                    raise ValueError(
+                        f"Vocabulary entry for {feature!r} must be (low_word, high_word), "
+                        f"got {words!r}"
+                    )
+        return vocabulary
+
 
 class DescribeNaming(_TermOptions):
     """Words from ``vocabulary`` (feature -> (low word, high word)) for far-out features."""
