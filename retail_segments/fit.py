@@ -26,7 +26,6 @@ from retail_segments.preprocessing import Preprocessor, fit_preprocessor
 from retail_segments.settings import SegmentationSettings
 from retail_segments.sweep import SINGLE_THREAD, check_k_possible, kmeans, n_distinct_points
 
-MODEL_COLUMNS: tuple[str, ...] = ("k", "settings_json", "model_json", "warnings")
 ASSIGNMENT_COLUMNS: tuple[str, ...] = (
     "segment_id",
     "segment_name",

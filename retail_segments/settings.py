@@ -116,7 +116,7 @@ class SegmentationSettings(BaseModel):
     k_min: StrictInt = 2
     k_max: StrictInt = 10
     limit_k_to_data: StrictBool = False
-    value_column: StrictStr | None = None
+    value_column: Annotated[StrictStr, Field(min_length=1)] | None = None
     detect_outliers: StrictBool = True
     outlier_contamination: Number = 0.02
     silhouette_sample_size: StrictInt = 10_000

@@ -149,6 +149,7 @@ def test_default_naming_is_ranked() -> None:
         ({"silhouette_sample_size": 1}, "silhouette_sample_size must be >= 2"),
         ({"n_clusters": 3}, r"Unknown segmentation option\(s\) \['n_clusters'\]; allowed: .*k_max"),
         ({"id_column": ""}, "needs an id_column"),
+        ({"value_column": ""}, r"option 'value_column': String should have at least 1 character"),
         ({"k": "4"}, r"option 'k': Input should be a valid integer \(got '4'\)"),
         ({"k_max": 8.0}, r"option 'k_max': Input should be a valid integer"),
         ({"k": True}, r"option 'k': Input should be a valid integer"),
