@@ -1,17 +1,20 @@
-"""What the dbt Python models call: one adapter for every segmentation.
+"""What the dbt Python models call: one thin adapter for every segmentation.
 
-Each segmentation (customers, countries, products, demographics) is two or three
-thin dbt Python models that read a mart, pass it here with the settings from
-their dbt config (`segmentation`, set per folder in dbt_project.yml from vars),
-and return a table:
+Each segmentation (customers, countries, products, demographics) is three thin
+dbt Python models that read a mart, pass it here with their ``segmentation``
+config (rendered natively by dbt, validated once by
+:class:`~retail_segments.settings.SegmentationSettings`) and return a table:
 
 * :func:`sweep_table`: one row per k with the quality metrics and the chosen k;
-* :func:`assignments_table`: one row per entity with its segment;
-* :func:`centroids_table`: one row per segment with its centroid, name and the
-  level (low / mid / high) of each feature relative to the population.
+* :func:`segments_table`: one row per segment (fitted once, at the sweep's
+  chosen k) with its name, size, centroid and feature levels, plus the settings
+  and the model as JSON;
+* :func:`assignments_table`: one row per entity with its segment, computed from
+  the segments table alone (no refit).
 
-The assignment and centroid models read the sweep model's chosen k, so the sweep
-runs once per build and the final fit is the same k-means in both.
+An input without rows (an orders export has no products; a build without an
+attribute table has no demographics) gives tables without rows but with their
+columns and types, instead of an error.
 """
 
 from __future__ import annotations
@@ -19,14 +22,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from retail_segments.clustering import ClusteringConfig, SegmentFit, chosen_k, fit_segments, sweep_k
-from retail_segments.naming import name_segments
-
-ADAPTER_KEYS = ("id_column", "naming", "level_threshold")
-DEFAULT_LEVEL_THRESHOLD = 0.5
+from retail_segments.fit import (
+    ASSIGNMENT_COLUMNS,
+    FittedSegmentation,
+    assign_segments,
+    fit_segmentation,
+)
+from retail_segments.settings import SegmentationSettings
+from retail_segments.sweep import chosen_k, empty_sweep, sweep_k
 
 
 def to_frame(relation: Any) -> pd.DataFrame:
@@ -39,77 +44,74 @@ def to_frame(relation: Any) -> pd.DataFrame:
     return table.to_pandas()
 
 
-def clustering_config(settings: Mapping[str, Any]) -> ClusteringConfig:
-    """The clustering part of a model's `segmentation` config."""
-    return ClusteringConfig.from_mapping(
-        {key: value for key, value in settings.items() if key not in ADAPTER_KEYS}
-    )
-
-
-def id_column(settings: Mapping[str, Any]) -> str:
-    if not settings.get("id_column"):
-        raise ValueError("The segmentation config needs an id_column (the entity key).")
-    return str(settings["id_column"])
-
-
-def sweep_table(frame: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+def sweep_table(frame: pd.DataFrame, config: Mapping[str, Any]) -> pd.DataFrame:
     """One row per k: inertia, silhouette, Calinski-Harabasz, Davies-Bouldin, chosen k."""
-    sweep = sweep_k(frame, clustering_config(settings))
+    settings = SegmentationSettings.from_config(config)
+    if len(frame) == 0:
+        return empty_sweep()
+    sweep = sweep_k(frame, settings)
     return sweep.astype({"k": "int64", "n_fit_rows": "int64", "is_chosen": "bool"})
 
 
-def _fit(frame: pd.DataFrame, sweep: pd.DataFrame, settings: Mapping[str, Any]) -> SegmentFit:
-    return fit_segments(frame, id_column(settings), clustering_config(settings), chosen_k(sweep))
+def segments_table(
+    frame: pd.DataFrame, sweep: pd.DataFrame, config: Mapping[str, Any]
+) -> pd.DataFrame:
+    """One row per segment at the sweep's chosen k (the one KMeans fit of the build).
 
-
-def _names(fit: SegmentFit, settings: Mapping[str, Any]) -> dict[int, str]:
-    naming = dict(settings.get("naming") or {"method": "ranked"})
-    if fit.k == 1:
-        return {1: str(naming.get("single_segment_name", "All"))}
-    naming.pop("single_segment_name", None)
-    return name_segments(fit.centroids, naming)
-
-
-def _level(z: np.ndarray, threshold: float) -> np.ndarray:
-    return np.select([z >= threshold, z <= -threshold], ["high", "low"], default="mid")
+    ``warnings`` joins the fit's and the sweep's warnings (each once).
+    """
+    settings = SegmentationSettings.from_config(config)
+    if len(frame) == 0:
+        return empty_segments(settings)
+    table = fit_segmentation(frame, settings, chosen_k(sweep)).segments_table()
+    fit_warnings = [w for w in str(table["warnings"].iloc[0]).split("; ") if w]
+    sweep_warnings = [w for w in str(sweep["warnings"].iloc[0]).split("; ") if w]
+    table["warnings"] = "; ".join(dict.fromkeys([*fit_warnings, *sweep_warnings]))
+    return table
 
 
 def assignments_table(
-    frame: pd.DataFrame, sweep: pd.DataFrame, settings: Mapping[str, Any]
+    frame: pd.DataFrame,
+    segments: pd.DataFrame,
+    config: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """One row per entity: segment id (1 = most valuable), name, distance, outlier flag."""
-    fit = _fit(frame, sweep, settings)
-    names = _names(fit, settings)
-    assignments = fit.assignments.copy()
-    assignments.insert(2, "segment_name", assignments["segment_id"].map(names))
-    return assignments
+    """One row per entity: segment id (1 = most valuable), name, distance, outlier flag.
 
-
-def centroids_table(
-    frame: pd.DataFrame, sweep: pd.DataFrame, settings: Mapping[str, Any]
-) -> pd.DataFrame:
-    """One row per segment: name, size, centroid (original units and z) and levels.
-
-    Every configured feature gets its three columns, also when the clustering
-    dropped it (constant, or a single segment): its centroid is then the mean of
-    the members, its z 0 and its level mid, so downstream SQL sees fixed columns.
+    The settings come from the segments table (``settings_json``).  A segments
+    table without rows has no settings to read: then ``frame`` must be empty
+    too, and the id column is ``config['id_column']`` when ``config`` is given,
+    else the first column of ``frame``.
     """
-    fit = _fit(frame, sweep, settings)
-    names = _names(fit, settings)
-    threshold = float(settings.get("level_threshold", DEFAULT_LEVEL_THRESHOLD))
-    centroids = fit.centroids[["segment_id", "n_members"]].copy()
-    centroids.insert(1, "segment_name", centroids["segment_id"].map(names))
-    members = frame[[id_column(settings)]].merge(fit.assignments, on=id_column(settings))
-    for feature in clustering_config(settings).features:
-        if feature in fit.feature_names:
-            centroid = fit.centroids[feature].to_numpy(dtype=float)
-            z = fit.centroids[f"{feature}_z"].to_numpy(dtype=float)
+    if len(segments) == 0:
+        if len(frame):
+            raise ValueError(
+                f"The segments table is empty but the input has {len(frame)} rows: "
+                "build the segments from this input first"
+            )
+        if config is not None:
+            id_column = SegmentationSettings.from_config(config).id_column
         else:
-            values = pd.to_numeric(frame.set_index(id_column(settings))[feature], errors="coerce")
-            by_segment = values.groupby(members.set_index(id_column(settings))["segment_id"]).mean()
-            centroid = centroids["segment_id"].map(by_segment).to_numpy(dtype=float)
-            z = np.zeros(len(centroids))
-        centroids[f"centroid_{feature}"] = centroid
-        centroids[f"centroid_{feature}_z"] = z
-        centroids[f"{feature}_level"] = _level(z, threshold)
-    return centroids
+            id_column = str(frame.columns[0])
+        return empty_assignments(frame, id_column)
+    return assign_segments(frame, FittedSegmentation.from_table(segments))
+
+
+def empty_segments(settings: SegmentationSettings) -> pd.DataFrame:
+    """A segments table without rows, with the columns and types of a fitted one."""
+    columns: dict[str, str] = {"segment_id": "int64", "segment_name": "object"}
+    columns["n_members"] = "int64"
+    for feature in settings.features:
+        columns[f"centroid_{feature}"] = "float64"
+        columns[f"centroid_{feature}_z"] = "float64"
+        columns[f"{feature}_level"] = "object"
+    columns.update(k="int64", settings_json="object", model_json="object", warnings="object")
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
+def empty_assignments(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """An assignments table without rows; the id keeps the input's type when it has one."""
+    id_type = frame[id_column].dtype if id_column in frame.columns else "object"
+    types = dict(zip(ASSIGNMENT_COLUMNS, ("int64", "object", "float64", "bool"), strict=True))
+    data = {id_column: pd.Series(dtype=id_type)}
+    data.update({name: pd.Series(dtype=dtype) for name, dtype in types.items()})
+    return pd.DataFrame(data)

@@ -12,7 +12,7 @@ Three methods, picked per segmentation by :func:`name_segments`:
 
 All functions take centroids in standardised (z) space.  Either a frame with
 one column per feature (``segment_id`` column or index = segment id) or the
-full centroids frame of :func:`retail_segments.clustering.fit_segments`, whose
+centroids of :meth:`retail_segments.fit.FittedSegmentation.centroids`, whose
 ``<feature>_z`` columns are then used.
 """
 

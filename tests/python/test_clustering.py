@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import json
+
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
 
 from retail_segments.clustering import (
     FORCED_RULE,
     SWEEP_COLUMNS,
-    ClusteringConfig,
-    choose_k,
-    chosen_k,
+    FittedSegmentation,
+    assign_segments,
     cluster,
-    fit_segments,
+    fit_segmentation,
     prepare_features,
-    sweep_k,
 )
+from retail_segments.dbt_models import assignments_table, segments_table, sweep_table, to_frame
+from retail_segments.settings import SegmentationSettings
+from retail_segments.sweep import choose_k, chosen_k, sweep_k
 
 RFM = ("monetary", "frequency", "recency_days")
 
@@ -40,14 +45,20 @@ def rfm_frame(n: int = 240, seed: int = 7) -> pd.DataFrame:
     )
 
 
-def rfm_config(**overrides: object) -> ClusteringConfig:
+def settings(**options: object) -> SegmentationSettings:
+    """Settings with the id column ``id`` unless given."""
+    return SegmentationSettings(**{"id_column": "id", **options})  # type: ignore[arg-type]
+
+
+def rfm_config(**overrides: object) -> SegmentationSettings:
     base = {
+        "id_column": "customer_id",
         "features": RFM,
         "log_features": ("monetary", "frequency"),
         "value_column": "monetary",
         "k_max": 6,
     }
-    return ClusteringConfig(**{**base, **overrides})  # type: ignore[arg-type]
+    return SegmentationSettings(**{**base, **overrides})  # type: ignore[arg-type]
 
 
 def blobs_frame(centers: int | np.ndarray, seed: int = 0, std: float = 0.5) -> pd.DataFrame:
@@ -59,7 +70,7 @@ def blobs_frame(centers: int | np.ndarray, seed: int = 0, std: float = 0.5) -> p
     return frame
 
 
-def scaled_independently(frame: pd.DataFrame, config: ClusteringConfig) -> pd.DataFrame:
+def scaled_independently(frame: pd.DataFrame, config: SegmentationSettings) -> pd.DataFrame:
     """log1p + population z-score, written with plain pandas."""
     out = frame[list(config.features)].astype(float).copy()
     for column in config.log_features:
@@ -67,56 +78,138 @@ def scaled_independently(frame: pd.DataFrame, config: ClusteringConfig) -> pd.Da
     return (out - out.mean()) / out.std(ddof=0)
 
 
-# --------------------------------------------------------------------------- config
+# --------------------------------------------------------------------------- settings
+
+DBT_RENDERED = {
+    "id_column": "customer_id",
+    "features": ["recency_days", "frequency", "monetary"],
+    "log_features": ["recency_days", "frequency", "monetary"],
+    "k": 0,
+    "k_min": 2,
+    "k_max": 10,
+    "value_column": "monetary",
+    "random_state": 42,
+    "outlier_contamination": 0.02,
+    "naming": {
+        "method": "describe",
+        "term_order": "vocabulary",
+        "vocabulary": {"monetary": ["Low spend", "High spend"], "frequency": ["rare", "often"]},
+    },
+}
 
 
-def test_from_mapping_parses_dbt_style_values() -> None:
-    config = ClusteringConfig.from_mapping(
-        {
-            "features": ["monetary", "frequency"],
-            "log_features": "monetary",
-            "categorical_features": None,
-            "k": "4",
-            "k_min": "3",
-            "k_max": 8.0,
-            "detect_outliers": "false",
-            "outlier_contamination": "0.05",
-            "value_column": "",
-        }
-    )
-    assert config.features == ("monetary", "frequency")
-    assert config.log_features == ("monetary",)
-    assert config.categorical_features == ()
-    assert (config.k, config.k_min, config.k_max) == (4, 3, 8)
-    assert config.detect_outliers is False
-    assert config.outlier_contamination == pytest.approx(0.05)
-    assert config.value_column is None
+def test_from_config_accepts_what_dbt_renders() -> None:
+    result = SegmentationSettings.from_config(DBT_RENDERED)
+    assert result.features == ("recency_days", "frequency", "monetary")
+    assert (result.k, result.forced_k, result.k_min, result.k_max) == (0, None, 2, 10)
+    assert result.outlier_contamination == 0.02
+    assert result.level_threshold == 0.5
+    assert result.naming.method == "describe"
+    assert result.naming.single_segment_name == "All"
+    assert result.naming.options() == {
+        "method": "describe",
+        "threshold": 0.5,
+        "max_terms": 3,
+        "term_order": "vocabulary",
+        "vocabulary": {"monetary": ("Low spend", "High spend"), "frequency": ("rare", "often")},
+    }
 
 
-@pytest.mark.parametrize("value", ["0", 0, None, "none", ""])
-def test_from_mapping_k_zero_or_empty_means_choose(value: object) -> None:
-    assert ClusteringConfig.from_mapping({"features": ["a"], "k": value}).k is None
-
-
-def test_from_mapping_unknown_key_lists_allowed_keys() -> None:
-    with pytest.raises(ValueError, match="n_clusters") as info:
-        ClusteringConfig.from_mapping({"features": ["a"], "n_clusters": 3})
-    assert "k_max" in str(info.value) and "value_column" in str(info.value)
+def test_default_naming_is_ranked() -> None:
+    result = SegmentationSettings.from_config({"id_column": "id", "features": ["a"]})
+    assert result.naming.options() == {
+        "method": "ranked",
+        "labels": ("High spending", "Medium spending", "Low spending"),
+    }
 
 
 @pytest.mark.parametrize(
-    ("mapping", "message"),
+    ("changes", "message"),
     [
-        ({"features": ["a"], "detect_outliers": "maybe"}, "true/false"),
-        ({"features": ["a"], "k": "four"}, "integer"),
-        ({"features": ["a"], "log_features": ["b"]}, "not in features"),
-        ({"features": ["a"], "k_min": 5, "k_max": 3}, "k_min <= k_max"),
-        ({"k": 3}, "features"),
+        ({"features": []}, "features must name at least one column"),
+        ({"features": ["a", "a"]}, r"Duplicate names in features: \['a', 'a'\]"),
+        (
+            {"features": ["a"], "log_features": ["b"]},
+            r"log_features \['b'\] are not in features \['a'\]",
+        ),
+        (
+            {"features": ["a"], "categorical_features": ["c"]},
+            r"categorical_features \['c'\] are not in features",
+        ),
+        (
+            {"features": ["a"], "log_features": ["a"], "categorical_features": ["a"]},
+            r"Features \['a'\] cannot be both log and categorical",
+        ),
+        ({"k_min": 5, "k_max": 3}, r"Need 1 <= k_min <= k_max, got k_min=5, k_max=3"),
+        ({"k_min": 0}, r"Need 1 <= k_min <= k_max, got k_min=0"),
+        ({"k": -2}, r"Forced k must be >= 1 \(or 0 to choose\), got -2"),
+        ({"outlier_contamination": 0.7}, r"outlier_contamination must be in \(0, 0.5\], got 0.7"),
+        ({"outlier_contamination": 0}, r"outlier_contamination must be in \(0, 0.5\]"),
+        ({"n_init": 0}, "silhouette_sample_size must be >= 2 and n_init >= 1"),
+        ({"silhouette_sample_size": 1}, "silhouette_sample_size must be >= 2"),
+        ({"n_clusters": 3}, r"Unknown segmentation option\(s\) \['n_clusters'\]; allowed: .*k_max"),
+        ({"id_column": ""}, "needs an id_column"),
+        ({"value_column": ""}, r"option 'value_column': String should have at least 1 character"),
+        ({"k": "4"}, r"option 'k': Input should be a valid integer \(got '4'\)"),
+        ({"k_max": 8.0}, r"option 'k_max': Input should be a valid integer"),
+        ({"k": True}, r"option 'k': Input should be a valid integer"),
+        ({"features": "monetary,frequency"}, r"option 'features': Input should be a valid tuple"),
+        (
+            {"detect_outliers": "false"},
+            r"option 'detect_outliers': Input should be a valid boolean",
+        ),
+        ({"outlier_contamination": "0.05"}, r"option 'outlier_contamination': .*valid number"),
+        ({"naming": {"method": "clever"}}, r"option 'naming': .*'describe', 'ranked', 'archetype'"),
+        (
+            {"naming": {"method": "describe"}},
+            r"option 'naming.describe.vocabulary': Field required",
+        ),
+        (
+            {"naming": {"method": "ranked", "vocabulary": {"a": ["x", "y"]}}},
+            r"option 'naming.ranked.vocabulary': Extra inputs are not permitted",
+        ),
+        ({"naming": {"method": "ranked", "labels": ["A", "A"]}}, "labels must be unique"),
+        (
+            {"naming": {"method": "describe", "vocabulary": {"a": ["only one"]}}},
+            r"option 'naming.describe.vocabulary': Vocabulary entry for 'a' must be \(low_word, "
+            r"high_word\), got \['only one'\]",
+        ),
+        (
+            {"naming": {"method": "describe", "vocabulary": {"a": ["x", "y"]}, "max_terms": 0}},
+            "max_terms",
+        ),
     ],
 )
-def test_from_mapping_rejects_bad_values(mapping: dict[str, object], message: str) -> None:
+def test_from_config_names_the_bad_option(changes: dict[str, object], message: str) -> None:
+    config = {"id_column": "id", "features": ["a", "b"], **changes}
     with pytest.raises(ValueError, match=message):
-        ClusteringConfig.from_mapping(mapping)
+        SegmentationSettings.from_config(config)
+
+
+def test_several_problems_are_reported_together() -> None:
+    config = {"id_column": "id", "features": ["a"], "k": "3", "k_min": "2"}
+    with pytest.raises(ValueError, match="option 'k'.*; option 'k_min'"):
+        SegmentationSettings.from_config(config)
+
+
+def test_settings_are_frozen() -> None:
+    result = SegmentationSettings.from_config(DBT_RENDERED)
+    with pytest.raises(ValueError, match="frozen"):
+        result.k = 3  # type: ignore[misc]
+
+
+def test_settings_json_round_trip_keeps_vocabulary_order() -> None:
+    vocabulary = {"z_last": ["low z", "high z"], "a_first": ["low a", "high a"]}
+    original = SegmentationSettings.from_config(
+        {**DBT_RENDERED, "naming": {"method": "describe", "vocabulary": vocabulary}}
+    )
+    text = original.to_json()
+    assert SegmentationSettings.from_json(text) == original
+    assert SegmentationSettings.from_json(text).to_json() == text
+    data = json.loads(text)
+    assert list(data) == sorted(data)
+    assert list(data["naming"]) == sorted(data["naming"])
+    assert list(data["naming"]["vocabulary"]) == ["z_last", "a_first"]
 
 
 # --------------------------------------------------------------------------- features
@@ -170,11 +263,11 @@ def test_nulls_are_filled_with_the_median_and_counted() -> None:
     holes.loc[[0, 10, 20], "recency_days"] = np.nan
     holes.loc[[3], "monetary"] = np.nan
     config = rfm_config(k=3)
-    fit_holes = fit_segments(holes, "customer_id", config, 3)
+    fit_holes = fit_segmentation(holes, config, 3)
     filled = holes.copy()
     for column in ("recency_days", "monetary"):
         filled[column] = filled[column].fillna(holes[column].median())
-    fit_filled = fit_segments(filled, "customer_id", config, 3)
+    fit_filled = fit_segmentation(filled, config, 3)
     pd.testing.assert_frame_equal(fit_holes.assignments, fit_filled.assignments)
     joined = " | ".join(fit_holes.warnings)
     assert "'recency_days': 3 null value(s) filled with the median" in joined
@@ -185,10 +278,14 @@ def test_constant_feature_is_dropped_with_warning() -> None:
     frame = rfm_frame()
     frame["tenure"] = 12.0
     config = rfm_config(features=(*RFM, "tenure"))
-    result = cluster(frame, "customer_id", config)
-    assert any("'tenure' is constant" in w for w in result.warnings)
-    assert "tenure" not in result.centroids.columns
-    assert "tenure_z" not in result.centroids.columns
+    result = cluster(frame, config)
+    assert any("'tenure' is constant (12) and was dropped" in w for w in result.warnings)
+    assert "tenure" not in result.fitted.preprocessor.feature_names
+    # the segments table still has the feature's columns: member mean, z 0, mid
+    segments = result.segments
+    assert (segments["centroid_tenure"] == 12.0).all()
+    assert (segments["centroid_tenure_z"] == 0.0).all()
+    assert (segments["tenure_level"] == "mid").all()
     assert result.k >= 2
 
 
@@ -198,17 +295,20 @@ def test_categorical_feature_is_encoded_as_share() -> None:
     gender = rng.choice(["Female", "Male"], n)
     age = np.where(gender == "Male", 30.0, 60.0) + rng.normal(0, 2, n)
     frame = pd.DataFrame({"person": np.arange(n), "gender": gender, "age": age})
-    config = ClusteringConfig(
-        features=("gender", "age"), categorical_features=("gender",), value_column="age"
+    config = settings(
+        id_column="person",
+        features=("gender", "age"),
+        categorical_features=("gender",),
+        value_column="age",
     )
     prepared = prepare_features(frame, config)
     assert prepared.feature_names == ("gender_Male", "age")
     np.testing.assert_array_equal(prepared.original[:, 0], (gender == "Male").astype(float))
-    fit = fit_segments(frame, "person", config, 2)
+    fit = fit_segmentation(frame, config, 2)
     merged = fit.assignments.merge(frame, on="person")
     members = merged[~merged["is_outlier"]]
     share = (members["gender"] == "Male").groupby(members["segment_id"]).mean()
-    centroids = fit.centroids.set_index("segment_id")
+    centroids = fit.centroids()
     np.testing.assert_allclose(centroids["gender_Male"], share.sort_index(), atol=1e-9)
     # segment 1 has the highest mean age: the women
     assert centroids.loc[1, "gender_Male"] == pytest.approx(0.0, abs=1e-12)
@@ -239,7 +339,7 @@ def test_sweep_has_one_row_per_k_with_valid_metrics() -> None:
 @pytest.mark.parametrize("seed", [0, 1])
 def test_choose_k_finds_the_number_of_blobs(centers: int, seed: int) -> None:
     frame = blobs_frame(centers, seed)
-    sweep = sweep_k(frame, ClusteringConfig(features=("a", "b", "c")))
+    sweep = sweep_k(frame, settings(features=("a", "b", "c")))
     assert chosen_k(sweep) == centers
 
 
@@ -249,15 +349,15 @@ def test_choose_k_finds_five_unequal_explicit_blobs() -> None:
         n_samples=[40, 70, 100, 130, 160], centers=centers, cluster_std=0.8, random_state=5
     )
     frame = pd.DataFrame(x, columns=["a", "b", "c"])
-    assert chosen_k(sweep_k(frame, ClusteringConfig(features=("a", "b", "c")))) == 5
+    assert chosen_k(sweep_k(frame, settings(features=("a", "b", "c")))) == 5
 
 
 def test_silhouette_is_sampled_above_sample_size_and_stays_deterministic() -> None:
     frame = blobs_frame(4)
-    config = ClusteringConfig(features=("a", "b", "c"), silhouette_sample_size=120)
+    config = settings(features=("a", "b", "c"), silhouette_sample_size=120)
     first, second = sweep_k(frame, config), sweep_k(frame, config)
     assert first.to_csv() == second.to_csv()
-    full = sweep_k(frame, ClusteringConfig(features=("a", "b", "c")))
+    full = sweep_k(frame, settings(features=("a", "b", "c")))
     assert not np.allclose(first["silhouette"], full["silhouette"])
     np.testing.assert_allclose(first["inertia"], full["inertia"])
 
@@ -308,26 +408,26 @@ def test_choose_k_honours_forced_rows() -> None:
 
 def test_same_input_gives_byte_identical_outputs() -> None:
     frame = rfm_frame()
-    first = cluster(frame, "customer_id", rfm_config())
-    second = cluster(frame.copy(), "customer_id", rfm_config())
+    first = cluster(frame, rfm_config())
+    second = cluster(frame.copy(), rfm_config())
     assert first.assignments.to_csv() == second.assignments.to_csv()
-    assert first.centroids.to_csv() == second.centroids.to_csv()
+    assert first.segments.to_csv() == second.segments.to_csv()
     assert first.sweep.to_csv() == second.sweep.to_csv()
 
 
 def test_input_row_order_does_not_change_results() -> None:
     frame = rfm_frame(300)
     shuffled = frame.sample(frac=1.0, random_state=11)
-    original = cluster(frame, "customer_id", rfm_config())
-    permuted = cluster(shuffled, "customer_id", rfm_config())
+    original = cluster(frame, rfm_config())
+    permuted = cluster(shuffled, rfm_config())
     assert original.assignments.to_csv() == permuted.assignments.to_csv()
-    assert original.centroids.to_csv() == permuted.centroids.to_csv()
+    assert original.segments.to_csv() == permuted.segments.to_csv()
     assert original.sweep.to_csv() == permuted.sweep.to_csv()
 
 
 def test_every_row_is_assigned_exactly_once_sorted_by_id() -> None:
     frame = rfm_frame()
-    result = cluster(frame, "customer_id", rfm_config())
+    result = cluster(frame, rfm_config())
     ids = result.assignments["customer_id"]
     assert len(result.assignments) == len(frame)
     assert sorted(ids) == sorted(frame["customer_id"])
@@ -339,7 +439,7 @@ def test_every_row_is_assigned_exactly_once_sorted_by_id() -> None:
 
 def test_segment_ids_follow_mean_value_column_descending() -> None:
     frame = rfm_frame()
-    result = cluster(frame, "customer_id", rfm_config(value_column="frequency"))
+    result = cluster(frame, rfm_config(value_column="frequency"))
     merged = result.assignments.merge(frame, on="customer_id")
     means = merged.groupby("segment_id")["frequency"].mean()
     assert means.index.tolist() == list(range(1, result.k + 1))
@@ -350,7 +450,7 @@ def test_segment_ids_follow_mean_value_column_descending() -> None:
 def test_value_column_need_not_be_a_feature() -> None:
     frame = rfm_frame()
     frame["margin"] = -frame["monetary"]  # segment 1 = lowest spend
-    fit = fit_segments(frame, "customer_id", rfm_config(value_column="margin"), 3)
+    fit = fit_segmentation(frame, rfm_config(value_column="margin"), 3)
     merged = fit.assignments.merge(frame, on="customer_id")
     means = merged.groupby("segment_id")["monetary"].mean()
     assert means.is_monotonic_increasing
@@ -362,8 +462,8 @@ def test_outliers_are_flagged_left_out_and_assigned_to_nearest_centroid() -> Non
         {"id": [1000, 1001, 1002], "a": [40.0, -30, 4], "b": [40.0, 4, -30], "c": [0, 30, 40]}
     )
     frame = pd.concat([frame, extremes], ignore_index=True)
-    config = ClusteringConfig(features=("a", "b", "c"), value_column="a")
-    result = cluster(frame, "id", config)
+    config = settings(features=("a", "b", "c"), value_column="a")
+    result = cluster(frame, config)
     out = result.assignments.set_index("id")
     assert out.loc[[1000, 1001, 1002], "is_outlier"].all()
     n_outliers = int(out["is_outlier"].sum())
@@ -371,7 +471,9 @@ def test_outliers_are_flagged_left_out_and_assigned_to_nearest_centroid() -> Non
     assert (result.sweep["n_fit_rows"] == len(frame) - n_outliers).all()
 
     z = scaled_independently(frame, config).set_index(frame["id"])
-    centroid_z = result.centroids.set_index("segment_id")[["a_z", "b_z", "c_z"]]
+    centroid_z = result.segments.set_index("segment_id")[
+        ["centroid_a_z", "centroid_b_z", "centroid_c_z"]
+    ]
     dist = np.linalg.norm(z.to_numpy()[:, None, :] - centroid_z.to_numpy()[None], axis=2)
     np.testing.assert_allclose(out["distance_to_centroid"], dist.min(axis=1), atol=1e-9)
     np.testing.assert_array_equal(out["segment_id"], centroid_z.index[dist.argmin(axis=1)])
@@ -384,44 +486,48 @@ def test_outliers_are_flagged_left_out_and_assigned_to_nearest_centroid() -> Non
 def test_centroids_in_original_units_invert_log_and_scaling() -> None:
     frame = rfm_frame()
     config = rfm_config()
-    fit = fit_segments(frame, "customer_id", config, 3)
-    for _, row in fit.centroids.iterrows():
+    table = fit_segmentation(frame, config, 3).segments_table()
+    for _, row in table.iterrows():
         for feature in RFM:
-            raw = row[f"{feature}_z"]
+            raw = row[f"centroid_{feature}_z"]
             transformed = frame[feature].astype(float)
             if feature in config.log_features:
                 transformed = np.log1p(transformed)
             expected = raw * transformed.std(ddof=0) + transformed.mean()
             if feature in config.log_features:
                 expected = np.expm1(expected)
-            assert row[feature] == pytest.approx(expected, rel=1e-9)
-    assert fit.centroids["n_members"].sum() == len(frame)
+            assert row[f"centroid_{feature}"] == pytest.approx(expected, rel=1e-9)
+            level = "high" if raw >= 0.5 else "low" if raw <= -0.5 else "mid"
+            assert row[f"{feature}_level"] == level
+    assert table["n_members"].sum() == len(frame)
 
 
 def test_forced_k_overrides_choice() -> None:
     frame = blobs_frame(5)
-    config = ClusteringConfig.from_mapping({"features": ["a", "b", "c"], "k": "3"})
-    result = cluster(frame, "id", config)
+    config = SegmentationSettings.from_config(
+        {"id_column": "id", "features": ["a", "b", "c"], "k": 3}
+    )
+    result = cluster(frame, config)
     assert result.k == 3
     chosen = result.sweep[result.sweep["is_chosen"]]
     assert chosen["k"].tolist() == [3]
     assert (result.sweep["selection_rule"] == FORCED_RULE).all()
-    assert len(result.centroids) == 3
+    assert len(result.segments) == 3
 
 
 def test_forced_k_outside_range_is_added_to_sweep() -> None:
-    sweep = sweep_k(blobs_frame(3), ClusteringConfig(features=("a", "b", "c"), k_max=4, k=7))
+    sweep = sweep_k(blobs_frame(3), settings(features=("a", "b", "c"), k_max=4, k=7))
     assert sweep["k"].tolist() == [2, 3, 4, 7]
     assert chosen_k(sweep) == 7
 
 
 def test_forced_k_larger_than_possible_names_k_and_maximum() -> None:
     frame = pd.DataFrame({"id": range(6), "x": [1.0, 1, 2, 2, 3, 3]})
-    config = ClusteringConfig(features=("x",), k=5)
+    config = settings(features=("x",), k=5)
     with pytest.raises(ValueError, match=r"k=5 .*maximum possible k=3"):
         sweep_k(frame, config)
     with pytest.raises(ValueError, match=r"k=4 .*maximum possible k=3"):
-        fit_segments(frame, "id", config, 4)
+        fit_segmentation(frame, config, 4)
 
 
 # --------------------------------------------------------------------------- edge cases
@@ -439,15 +545,16 @@ def assert_single_segment(result: object, n_rows: int) -> None:
 
 def test_one_row_is_a_single_segment() -> None:
     frame = pd.DataFrame({"id": ["only"], "x": [3.0], "y": [1.0]})
-    result = cluster(frame, "id", ClusteringConfig(features=("x", "y")))
+    result = cluster(frame, settings(features=("x", "y")))
     assert_single_segment(result, 1)
     assert result.assignments["distance_to_centroid"].iloc[0] == 0.0
-    assert result.centroids["n_members"].tolist() == [1]
+    assert result.segments["n_members"].tolist() == [1]
+    assert result.segments["segment_name"].tolist() == ["All"]
 
 
 def test_two_rows_are_a_single_segment() -> None:
     frame = pd.DataFrame({"id": [2, 1], "x": [3.0, 5.0], "y": [1.0, 2.0]})
-    result = cluster(frame, "id", ClusteringConfig(features=("x", "y")))
+    result = cluster(frame, settings(features=("x", "y")))
     assert_single_segment(result, 2)
     assert result.assignments["id"].tolist() == [1, 2]
     # both points are one unit (in z-space, per axis) from their mean
@@ -456,7 +563,7 @@ def test_two_rows_are_a_single_segment() -> None:
 
 def test_identical_rows_are_a_single_segment_without_outliers() -> None:
     frame = pd.DataFrame({"id": range(80), "x": 2.0, "y": 7.0})
-    result = cluster(frame, "id", ClusteringConfig(features=("x", "y")))
+    result = cluster(frame, settings(features=("x", "y")))
     assert_single_segment(result, 80)
     assert not result.assignments["is_outlier"].any()
     assert (result.assignments["distance_to_centroid"] == 0).all()
@@ -465,7 +572,7 @@ def test_identical_rows_are_a_single_segment_without_outliers() -> None:
 
 def test_fewer_rows_than_k_min_reduces_k_with_warning() -> None:
     frame = pd.DataFrame({"id": range(4), "x": [0.0, 1.0, 10.0, 11.0]})
-    result = cluster(frame, "id", ClusteringConfig(features=("x",), k_min=5, k_max=8))
+    result = cluster(frame, settings(features=("x",), k_min=5, k_max=8))
     assert result.sweep["k"].tolist() == [3]
     assert result.k == 3
     assert any("reduced from [5, 8] to [3, 3]" in w for w in result.warnings)
@@ -475,25 +582,255 @@ def test_fewer_rows_than_k_min_reduces_k_with_warning() -> None:
 def test_duplicate_ids_are_rejected() -> None:
     frame = pd.DataFrame({"id": [1, 1, 2], "x": [0.0, 1.0, 2.0]})
     with pytest.raises(ValueError, match="duplicated"):
-        fit_segments(frame, "id", ClusteringConfig(features=("x",)), 1)
+        fit_segmentation(frame, settings(features=("x",)), 1)
 
 
 def test_outlier_detection_can_be_switched_off_and_needs_fifty_rows() -> None:
     frame = rfm_frame(200)
-    off = cluster(frame, "customer_id", rfm_config(detect_outliers=False))
+    off = cluster(frame, rfm_config(detect_outliers=False))
     assert not off.assignments["is_outlier"].any()
     assert (off.sweep["n_fit_rows"] == 200).all()
-    small = cluster(rfm_frame(49), "customer_id", rfm_config())
+    small = cluster(rfm_frame(49), rfm_config())
     assert not small.assignments["is_outlier"].any()
 
 
 def test_non_numeric_value_column_is_rejected() -> None:
     with pytest.raises(ValueError, match=r"Value column 'country' has \d+ non-numeric"):
-        fit_segments(rfm_frame(30), "customer_id", rfm_config(value_column="country"), 2)
+        fit_segmentation(rfm_frame(30), rfm_config(value_column="country"), 2)
 
 
 def test_id_dtype_is_preserved() -> None:
     frame = rfm_frame(60)
     frame["customer_id"] = frame["customer_id"].astype("string[pyarrow]")
-    fit = fit_segments(frame, "customer_id", rfm_config(), 2)
+    fit = fit_segmentation(frame, rfm_config(), 2)
     assert fit.assignments["customer_id"].dtype == frame["customer_id"].dtype
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+def test_three_level_categorical_is_one_hot_with_sorted_levels_and_mode_fill() -> None:
+    # "b" and "c" are both the most frequent level: the tie goes to "b" (sorted first)
+    colour = ["c", "b", None, "a", "c", "b", "c", "b", "a", None]
+    frame = pd.DataFrame(
+        {"id": range(10), "colour": colour, "size": [1.0, 2, 3, 4, 5, 6, 7, 8, 9, np.nan]}
+    )
+    config = settings(features=("colour", "size"), categorical_features=("colour",))
+    prepared = prepare_features(frame, config)
+    assert prepared.feature_names == ("colour_a", "colour_b", "colour_c", "size")
+    filled = ["b" if v is None else v for v in colour]
+    expected = np.column_stack(
+        [[float(v == level) for v in filled] for level in ("a", "b", "c")]
+        + [[1.0, 2, 3, 4, 5, 6, 7, 8, 9, 5.0]]  # median of 1..9
+    )
+    np.testing.assert_array_equal(prepared.original, expected)
+    # standardised with the population standard deviation, written out by hand
+    mean = expected.mean(axis=0)
+    std = np.sqrt(((expected - mean) ** 2).mean(axis=0))
+    np.testing.assert_allclose(prepared.matrix, (expected - mean) / std, atol=1e-12)
+    assert (
+        "feature 'colour': 2 null value(s) filled with the most frequent level 'b'"
+        in prepared.warnings
+    )
+    assert "feature 'size': 1 null value(s) filled with the median 5" in prepared.warnings
+
+
+def test_decimal_and_integer_inputs_are_read_as_floats() -> None:
+    from decimal import Decimal
+
+    frame = pd.DataFrame(
+        {"id": range(4), "x": [Decimal("1.50"), Decimal("2.25"), None, Decimal("10.00")]}
+    )
+    prepared = prepare_features(frame, settings(features=("x",), log_features=("x",)))
+    np.testing.assert_array_equal(prepared.original[:, 0], [1.5, 2.25, 2.25, 10.0])
+    logged = np.log1p([1.5, 2.25, 2.25, 10.0])
+    np.testing.assert_allclose(prepared.matrix[:, 0], (logged - logged.mean()) / logged.std())
+
+
+def test_encoding_collision_is_rejected() -> None:
+    frame = pd.DataFrame({"id": range(4), "g": ["x", "y", "x", "y"], "g_y": [1.0, 2, 3, 4]})
+    with pytest.raises(ValueError, match=r"Encoding feature 'g' creates column\(s\) \['g_y'\]"):
+        prepare_features(frame, settings(features=("g", "g_y"), categorical_features=("g",)))
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ([1.0, np.inf, 2.0], r"Feature 'x' has 1 infinite value\(s\)"),
+        ([1.0, "abc", 2.0], r"Feature 'x' has 1 non-numeric value\(s\) \(e.g. 'abc'\)"),
+    ],
+)
+def test_bad_numeric_values_are_named(values: list[object], message: str) -> None:
+    frame = pd.DataFrame({"id": range(3), "x": values})
+    with pytest.raises(ValueError, match=message):
+        prepare_features(frame, settings(features=("x",)))
+
+
+def test_empty_input_and_bad_ids_are_rejected_by_the_library() -> None:
+    config = settings(features=("x",))
+    with pytest.raises(ValueError, match="empty input"):
+        sweep_k(pd.DataFrame({"id": [], "x": []}), config)
+    with pytest.raises(ValueError, match=r"Id column 'id' has 1 null"):
+        fit_segmentation(pd.DataFrame({"id": [1.0, None], "x": [1.0, 2.0]}), config, 1)
+
+
+# --------------------------------------------------------------------------- fit once, apply many
+
+
+def test_kmeans_is_fitted_exactly_once_per_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    original_fit = KMeans.fit
+
+    def counting_fit(self: KMeans, *args: object, **kwargs: object) -> KMeans:
+        calls.append(self.n_clusters)
+        return original_fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(KMeans, "fit", counting_fit)
+    fitted = fit_segmentation(rfm_frame(), rfm_config(), 4)
+    assert calls == [4]
+    table = fitted.segments_table()
+    assign_segments(rfm_frame(), FittedSegmentation.from_table(table))
+    assert calls == [4]  # assigning refits nothing
+
+
+def test_segments_table_round_trip_reproduces_the_fit_exactly() -> None:
+    frame = rfm_frame(300)
+    frame.loc[[4, 40], "recency_days"] = np.nan  # the stored median must be used
+    fitted = fit_segmentation(frame, rfm_config(), 4)
+    table = fitted.segments_table()
+    # through DuckDB and back, as the dbt models store and read it
+    con = duckdb.connect()
+    con.register("segments_input", table)
+    stored = to_frame(con.sql("select * from segments_input"))
+    rebuilt = FittedSegmentation.from_table(stored)
+    again = assign_segments(frame.sample(frac=1.0, random_state=3), rebuilt)
+    assert fitted.assignments is not None
+    pd.testing.assert_frame_equal(again, fitted.assignments, check_exact=True)
+    assert fitted.assignments["is_outlier"].any()
+    np.testing.assert_array_equal(rebuilt.centroids_z, fitted.centroids_z)
+    assert rebuilt.preprocessor == fitted.preprocessor
+    assert rebuilt.settings == fitted.settings
+    assert rebuilt.names == fitted.names
+
+
+def test_assigning_new_rows_uses_the_stored_model_without_refitting() -> None:
+    frame = rfm_frame(300)
+    fitted = fit_segmentation(frame, rfm_config(), 3)
+    assert fitted.assignments is not None
+    subset = frame.iloc[:30]  # fewer than 50 rows: no outlier detection
+    assigned = assign_segments(subset, fitted).set_index("customer_id")
+    full = fitted.assignments.set_index("customer_id").loc[assigned.index]
+    # a refit on 30 rows would scale differently; the stored model gives the same points
+    np.testing.assert_array_equal(assigned["segment_id"], full["segment_id"])
+    np.testing.assert_array_equal(assigned["distance_to_centroid"], full["distance_to_centroid"])
+    assert not assigned["is_outlier"].any()
+
+
+def test_model_json_holds_exact_scaler_and_centroids() -> None:
+    frame = rfm_frame()
+    fitted = fit_segmentation(frame, rfm_config(), 3)
+    model = json.loads(fitted.segments_table()["model_json"].iloc[0])
+    preprocessor = model["preprocessor"]
+    assert preprocessor["feature_names"] == list(RFM)
+    logged = frame[list(RFM)].astype(float).copy()
+    for column in ("monetary", "frequency"):
+        logged[column] = np.log1p(logged[column])
+    np.testing.assert_allclose(preprocessor["mean"], logged.mean(), rtol=1e-12)
+    np.testing.assert_allclose(preprocessor["scale"], logged.std(ddof=0), rtol=1e-12)
+    z = np.array([model["centroids_z"][str(i)] for i in (1, 2, 3)])
+    np.testing.assert_array_equal(z, fitted.centroids_z)
+
+
+# --------------------------------------------------------------------------- dbt adapter
+
+
+def test_adapter_tables_match_the_library() -> None:
+    frame = rfm_frame()
+    config = {
+        "id_column": "customer_id",
+        "features": list(RFM),
+        "log_features": ["monetary", "frequency"],
+        "value_column": "monetary",
+        "k_max": 6,
+        "naming": {"method": "ranked", "single_segment_name": "Everyone"},
+    }
+    sweep = sweep_table(frame, config)
+    segments = segments_table(frame, sweep, config)
+    assignments = assignments_table(frame, segments)
+    result = cluster(frame, SegmentationSettings.from_config(config))
+    pd.testing.assert_frame_equal(sweep, result.sweep)
+    pd.testing.assert_frame_equal(assignments, result.assignments, check_exact=True)
+    assert list(segments.columns[:3]) == ["segment_id", "segment_name", "n_members"]
+    assert list(segments.columns[-4:]) == ["k", "settings_json", "model_json", "warnings"]
+    assert segments["k"].tolist() == [result.k] * result.k
+    assert list(assignments.columns) == [
+        "customer_id",
+        "segment_id",
+        "segment_name",
+        "distance_to_centroid",
+        "is_outlier",
+    ]
+
+
+def test_adapter_returns_typed_empty_tables_for_an_empty_input() -> None:
+    config = {
+        "id_column": "stock_code",
+        "features": ["units", "revenue"],
+        "log_features": ["units"],
+    }
+    frame = pd.DataFrame(
+        {
+            "stock_code": pd.Series(dtype="string"),
+            "units": pd.Series(dtype="int64"),
+            "revenue": pd.Series(dtype="float64"),
+        }
+    )
+    sweep = sweep_table(frame, config)
+    assert len(sweep) == 0
+    assert dict(sweep.dtypes.astype(str)) == {
+        "k": "int64",
+        "inertia": "float64",
+        "silhouette": "float64",
+        "calinski_harabasz": "float64",
+        "davies_bouldin": "float64",
+        "n_fit_rows": "int64",
+        "is_chosen": "bool",
+        "selection_rule": "object",
+        "warnings": "object",
+    }
+    segments = segments_table(frame, sweep, config)
+    assert len(segments) == 0
+    assert dict(segments.dtypes.astype(str)) == {
+        "segment_id": "int64",
+        "segment_name": "object",
+        "n_members": "int64",
+        "centroid_units": "float64",
+        "centroid_units_z": "float64",
+        "units_level": "object",
+        "centroid_revenue": "float64",
+        "centroid_revenue_z": "float64",
+        "revenue_level": "object",
+        "k": "int64",
+        "settings_json": "object",
+        "model_json": "object",
+        "warnings": "object",
+    }
+    for assignments in (
+        assignments_table(frame, segments),
+        assignments_table(frame, segments, config),
+    ):
+        assert len(assignments) == 0
+        assert dict(assignments.dtypes.astype(str)) == {
+            "stock_code": "string",
+            "segment_id": "int64",
+            "segment_name": "object",
+            "distance_to_centroid": "float64",
+            "is_outlier": "bool",
+        }
+
+
+def test_adapter_still_rejects_a_bad_config_for_an_empty_input() -> None:
+    with pytest.raises(ValueError, match="option 'k'"):
+        sweep_table(
+            pd.DataFrame({"id": [], "x": []}), {"id_column": "id", "features": ["x"], "k": "2"}
+        )

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retail_segments.clustering import ClusteringConfig, cluster
+from retail_segments.clustering import cluster
 from retail_segments.naming import (
     archetype_names,
     describe_names,
@@ -14,6 +14,7 @@ from retail_segments.naming import (
     ranked_names,
     z_profile,
 )
+from retail_segments.settings import SegmentationSettings
 
 VOCABULARY = {
     "monetary": ("Low spend", "High spend"),
@@ -241,14 +242,17 @@ def test_names_of_a_real_clustering_are_unique() -> None:
             "recency_days": rng.exponential(80, n),
         }
     )
-    config = ClusteringConfig(
-        features=tuple(VOCABULARY), log_features=("monetary", "frequency"), k=8
+    config = SegmentationSettings(
+        id_column="customer_id",
+        features=tuple(VOCABULARY),
+        log_features=("monetary", "frequency"),
+        k=8,
     )
-    result = cluster(frame, "customer_id", config)
+    result = cluster(frame, config)
     for naming in (
         {"method": "describe", "vocabulary": VOCABULARY, "max_terms": 1},
         {"method": "ranked"},
     ):
-        names = name_segments(result.centroids, naming)
+        names = name_segments(result.fitted.centroids().reset_index(), naming)
         assert sorted(names) == list(range(1, 9))
         assert len(set(names.values())) == 8
