@@ -29,7 +29,8 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 from support.builds import DbtRun, run_dbt, shared_file
 
-from retail_segments.clustering import ClusteringConfig, cluster, sweep_k
+from retail_segments.clustering import cluster, sweep_k
+from retail_segments.settings import SegmentationSettings
 from retail_segments.naming import describe_names, name_segments
 
 TIERS = ["High spending", "Medium spending", "Low spending"]
@@ -102,12 +103,12 @@ def test_archetype_fallback_names_use_the_term_order() -> None:
 
 def test_a_forced_k_above_the_data_fails_unless_limited() -> None:
     frame = pd.DataFrame({"country": ["A", "B"], "revenue": [10.0, 1000.0]})
-    forced = {"features": ["revenue"], "log_features": ["revenue"], "k": 3}
+    forced = {"id_column": "country", "features": ["revenue"], "log_features": ["revenue"], "k": 3}
     with pytest.raises(ValueError, match="larger than the maximum possible k=2"):
-        sweep_k(frame, ClusteringConfig.from_mapping(forced))
+        sweep_k(frame, SegmentationSettings.from_config(forced))
 
-    config = ClusteringConfig.from_mapping({**forced, "limit_k_to_data": "true"})
-    result = cluster(frame, "country", config)
+    config = SegmentationSettings.from_config({**forced, "limit_k_to_data": True})
+    result = cluster(frame, config)
     assert result.k == 2
     assert "k=3 was forced but there are only 2 distinct data point(s): k reduced to 2" in (
         result.warnings
@@ -118,8 +119,11 @@ def test_a_forced_k_above_the_data_fails_unless_limited() -> None:
 
 def test_a_limited_k_is_unchanged_when_the_data_allows_it() -> None:
     frame = pd.DataFrame({"id": list("abcdef"), "x": [1.0, 1.1, 5.0, 5.2, 9.0, 9.1]})
-    plain = cluster(frame, "id", ClusteringConfig(features=("x",), k=3))
-    limited = cluster(frame, "id", ClusteringConfig(features=("x",), k=3, limit_k_to_data=True))
+    settings = {"id_column": "id", "features": ["x"], "k": 3}
+    plain = cluster(frame, SegmentationSettings.from_config(settings))
+    limited = cluster(
+        frame, SegmentationSettings.from_config({**settings, "limit_k_to_data": True})
+    )
     assert limited.k == plain.k == 3
     pd.testing.assert_frame_equal(limited.assignments, plain.assignments)
     pd.testing.assert_frame_equal(limited.sweep, plain.sweep)
@@ -180,9 +184,7 @@ def test_country_tiers_equal_an_independent_kmeans(uci_build: DbtRun) -> None:
 
 def test_product_segments_follow_revenue_on_uci(uci_build: DbtRun) -> None:
     products = uci_build.query("select stock_code, revenue, units from dim_products")
-    segments = uci_build.query(
-        "select stock_code, segment_id, segment_name from dim_products"
-    )
+    segments = uci_build.query("select stock_code, segment_id, segment_name from dim_products")
     profile = uci_build.query("select * from dim_product_segments order by segment_id")
     sweep = uci_build.query("select * from diag_product_segment_sweep")
 
@@ -335,8 +337,14 @@ def test_demographic_segments_equal_an_independent_recomputation(mall_build) -> 
     k = len(centroids)
 
     # 1. the same config through the library, on the file read by pandas
-    config = ClusteringConfig(features=tuple(DEMOGRAPHIC_FEATURES), value_column="spending_score")
-    library = cluster(mall, "customer_id", config)
+    config = SegmentationSettings.from_config(
+        {
+            "id_column": "customer_id",
+            "features": DEMOGRAPHIC_FEATURES,
+            "value_column": "spending_score",
+        }
+    )
+    library = cluster(mall, config)
     assert library.k == k
     expected = library.assignments.set_index("customer_id").segment_id
     assert built.segment_id.sort_index().equals(expected.sort_index())
