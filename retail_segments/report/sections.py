@@ -287,6 +287,8 @@ def not_built(ctx: Context, name: str, label: str) -> Note | None:
     table = MEMBER_TABLES[name]
     if not ctx.wh.has(table):
         return Note(f"{label} were not built ({table} is not in the warehouse).")
+    if not ctx.wh.has_members(name):
+        return Note(f"{label} were not built ({table} has no segment columns).")
     if ctx.segments[name].empty:
         return Note(f"{label} were not built ({table} has no segmented rows).")
     return None

@@ -67,6 +67,15 @@ class Warehouse:
     def has(self, *tables: str) -> bool:
         return all(table in self.tables for table in tables)
 
+    def columns(self, table: str) -> list[str]:
+        if table not in self.tables:
+            return []
+        return list(self.con.sql(f'select * from "{table}" limit 0').columns)
+
+    def has_members(self, segmentation: str) -> bool:
+        """The member table is there and carries the segment columns."""
+        return {"segment_id", "segment_name"} <= set(self.columns(MEMBER_TABLES[segmentation]))
+
     def df(self, sql: str) -> pd.DataFrame:
         return self.con.sql(sql).df()
 
@@ -131,7 +140,7 @@ class Warehouse:
 
     def member_count(self, segmentation: str) -> int | None:
         table = MEMBER_TABLES[segmentation]
-        if not self.has(table):
+        if not self.has_members(segmentation):
             return None
         return int(self.scalar(f'select count(segment_id) from "{table}"'))  # type: ignore[arg-type]
 
@@ -152,7 +161,7 @@ class Warehouse:
     def members(self, segmentation: str) -> pd.DataFrame:
         """The clustered members of a segmentation, in a fixed order (empty: not built)."""
         table = MEMBER_TABLES[segmentation]
-        if not self.has(table):
+        if not self.has_members(segmentation):
             return pd.DataFrame(columns=["segment_id", "segment_name"])
         return self.df(
             f'select * from "{table}" where segment_id is not null '
@@ -162,7 +171,7 @@ class Warehouse:
     def segments(self, segmentation: str) -> pd.DataFrame:
         """segment_id, segment_name of a segmentation in id order (empty: not built)."""
         table = MEMBER_TABLES[segmentation]
-        if not self.has(table):
+        if not self.has_members(segmentation):
             return pd.DataFrame(columns=["segment_id", "segment_name"])
         return self.df(
             f'select distinct segment_id, segment_name from "{table}" '
@@ -180,7 +189,7 @@ class Warehouse:
 
     def rfm_cells(self) -> pd.DataFrame | None:
         """The seed's recency x frequency cells with the number of customers in each."""
-        if not self.has("rfm_segment_map", "dim_customers"):
+        if not self.has("rfm_segment_map") or not self.has_members("customer"):
             return None
         cells = self.df('select * from "rfm_segment_map"')
         counts = self.df(

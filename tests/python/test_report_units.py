@@ -302,3 +302,15 @@ def test_pca_orientation_is_fixed() -> None:
     assert np.allclose(components, flipped)
     assert variance[0] > variance[1] > 0
     assert scores.shape == (200, 2)
+
+
+def test_a_warehouse_without_segment_columns_is_reported_not_fatal(tmp_path: Path) -> None:
+    unsegmented = {
+        "dim_customers": customers().drop(columns=["segment_id", "segment_name"]),
+        "dim_products": pd.DataFrame({"stock_code": ["A"], "units": [1], "revenue": [2.0]}),
+    }
+    database = make_warehouse(tmp_path / "plain.duckdb", unsegmented)
+    parts = sections_of(rp.write_report(database, tmp_path / "r.html").read_text())
+    assert "Customer segments were not built." in parts["customer-map"]
+    assert "dim_products has no segment columns" in parts["products"]
+    assert "could not be drawn" not in "".join(parts.values())
