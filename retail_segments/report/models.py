@@ -82,7 +82,10 @@ def json_list(text: object) -> tuple[str, ...]:
     """A JSON text list (or None / an empty text) as a tuple of names."""
     if text is None or (isinstance(text, float) and text != text):
         return ()
-    value = json.loads(str(text)) if str(text).strip() else []
+    try:
+        value = json.loads(str(text)) if str(text).strip() else []
+    except json.JSONDecodeError:  # a bare name or a comma list
+        value = [part.strip() for part in str(text).split(",") if part.strip()]
     if isinstance(value, str):
         return (value,)
     return tuple(str(v) for v in value or [])

@@ -218,6 +218,10 @@ def test_settings_are_read_from_a_diag_segment_models_row() -> None:
     assert model.categorical_features == ()
     assert model.value_column == "monetary" and model.configured
     assert model.settings["log_features"] == ["monetary"]
+    assert model_from_row(row | {"features": "frequency, monetary"}).features == (
+        "frequency",
+        "monetary",
+    )
     usable = model.usable(["customer_id", "monetary"])
     assert usable.features == ("monetary",) and usable.log_features == ("monetary",)
 
