@@ -119,17 +119,44 @@ hour_ranked as (
 
 ),
 
-monthly_summary as (
+monthly_sums as (
 
+    -- exact decimal sums: the spread and the slope below do not depend on the order
+    -- in which rows reach the aggregate (stddev_pop and regr_slope add doubles in
+    -- row order, which moved the rounded trend of some customers between builds)
     select
         customer_id,
         count(*) as observed_months,
         avg(spend) as monthly_spend_mean,
-        stddev_pop(spend) as monthly_spend_std,
-        case when count(*) > 1 then regr_slope(spend, month_index) end as monthly_spend_trend
+        sum(spend) as sum_spend,
+        sum(spend * spend) as sum_spend_squared,
+        sum(month_index) as sum_month,
+        sum(month_index * month_index) as sum_month_squared,
+        sum(month_index * spend) as sum_month_spend
 
     from months
     group by 1
+
+),
+
+monthly_summary as (
+
+    select
+        customer_id,
+        observed_months,
+        monthly_spend_mean,
+        sqrt(
+            greatest(cast(observed_months * sum_spend_squared - sum_spend * sum_spend as double), 0)
+        ) / observed_months as monthly_spend_std,
+        -- least-squares slope of spend against the month index
+        case
+            when observed_months > 1
+                then
+                    cast(observed_months * sum_month_spend - sum_month * sum_spend as double)
+                    / cast(observed_months * sum_month_squared - sum_month * sum_month as double)
+        end as monthly_spend_trend
+
+    from monthly_sums
 
 ),
 

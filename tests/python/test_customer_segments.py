@@ -138,9 +138,7 @@ def test_identical_customers_get_a_single_segment(tmp_path: Path) -> None:
     lines = [(str(c), 2, 3.0, "2011-01-01") for c in range(1, 21)]
     run = build_tiny(tmp_path, lines)
     assert run.returncode == 0, run.output[-3000:]
-    assert run.query(
-        "select distinct segment_id from dim_customers"
-    ).segment_id.tolist() == [1]
+    assert run.query("select distinct segment_id from dim_customers").segment_id.tolist() == [1]
     assert run.query("select count(*) as n from dim_customers").n.iloc[0] == 20
 
 

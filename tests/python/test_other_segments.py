@@ -30,8 +30,8 @@ from sklearn.preprocessing import StandardScaler
 from support.builds import DbtRun, run_dbt, shared_file
 
 from retail_segments.clustering import cluster, sweep_k
-from retail_segments.settings import SegmentationSettings
 from retail_segments.naming import describe_names, name_segments
+from retail_segments.settings import SegmentationSettings
 
 TIERS = ["High spending", "Medium spending", "Low spending"]
 PRODUCT_ARCHETYPES = {"Best sellers", "Steady sellers", "Premium niche", "Bulk basics", "Long tail"}
