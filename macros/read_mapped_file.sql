@@ -49,11 +49,12 @@
         ) }}
     {%- endif -%}
 
-    {%- set is_parquet = (path | lower).endswith('.parquet') or (path | lower).endswith('.parq') -%}
+    {%- set is_parquet = retail_segments.is_parquet_path(path) -%}
     {#- Parquet text is UTF-8 by definition: only CSV files are probed -#}
     {%- set encoding = 'utf-8' if is_parquet else retail_segments.detect_csv_encoding(path, encoding) -%}
     {%- set reader = retail_segments.transactions_file_reader(path, encoding) -%}
-    {%- set file_columns = run_query('describe select * from ' ~ reader).columns[0].values() -%}
+    {%- set file_columns = run_query('describe select * from ' ~ reader).columns[0].values()
+        | reject('equalto', 'file_row_number') | list -%}
 
     {%- set overrides = var(overrides_var, {}) or {} -%}
     {%- set mapping = {} -%}
@@ -101,7 +102,7 @@
     {%- endif -%}
 
     select
-        {{ retail_segments.source_row_number() }} as source_line_number,
+        {{ retail_segments.source_row_number(is_parquet and found == 1) }} as source_line_number,
         {%- for standard in standards %}
         {% if standard in mapping -%}
         cast({{ adapter.quote(mapping[standard]) }} as {{ dbt.type_string() }})

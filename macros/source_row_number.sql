@@ -1,11 +1,18 @@
 {#- The position of each row in the file it is read from (1-based), used as the line
-    id. On DuckDB a window without ORDER BY over a file scan streams rows in file
-    order (preserve_insertion_order is on in profiles.yml); the Python test suite
+    id. A single Parquet file gives it for free (read_parquet's file_row_number, read
+    in parallel); a CSV file (or several files) is numbered by a window without ORDER
+    BY, which on DuckDB streams a file scan in file order while
+    preserve_insertion_order is on (the line models set it, see
+    int_transaction_lines_classified) but runs on one thread. The Python test suite
     checks line numbers against the file. -#}
-{% macro source_row_number() -%}
-    {{ return(adapter.dispatch('source_row_number', 'retail_segments')()) }}
+{% macro source_row_number(from_file_row_number) -%}
+    {{ return(adapter.dispatch('source_row_number', 'retail_segments')(from_file_row_number)) }}
 {%- endmacro %}
 
-{% macro default__source_row_number() -%}
-    row_number() over ()
+{% macro default__source_row_number(from_file_row_number) -%}
+    {%- if from_file_row_number -%}
+        file_row_number + 1
+    {%- else -%}
+        row_number() over ()
+    {%- endif -%}
 {%- endmacro %}

@@ -3,6 +3,13 @@
 -- and the unit tests do not change with the shape.
 -- depends_on: {{ ref('stg_retail__transaction_lines') }}
 -- depends_on: {{ ref('int_orders_as_transaction_lines') }}
+{#- Line numbers of a CSV file come from a window that follows the file order only
+    while DuckDB preserves insertion order (off in profiles.yml, so that big builds
+    spill); a single Parquet file numbers its rows itself. -#}
+{{ config(
+    pre_hook="{{ retail_segments.set_preserve_insertion_order(not retail_segments.line_numbers_from_file()) }}",
+    post_hook="{{ retail_segments.set_preserve_insertion_order(false) }}",
+) }}
 with
 
 lines as (
@@ -21,26 +28,55 @@ non_product_codes as (
 
 ),
 
+stock_codes as (
+
+    select distinct stock_code
+    from lines
+    where stock_code is not null
+
+),
+
+non_product_stock_codes as (
+
+    -- the few distinct codes the seed lists (exactly or by prefix), matched once
+    select distinct stock_codes.stock_code
+    from stock_codes
+    inner join non_product_codes
+        on
+            (non_product_codes.match_type = 'exact' and stock_codes.stock_code = non_product_codes.stock_code)
+            or (
+                non_product_codes.match_type = 'prefix'
+                and {{ dbt.position('non_product_codes.stock_code', 'stock_codes.stock_code') }} = 1
+            )
+
+),
+
+duplicate_groups as (
+
+    -- raw values that occur more than once, with the first line that has them: one
+    -- grouped aggregate (it spills) instead of a window over every line
+    select
+        raw_line_hash,
+        min(source_line_number) as first_line_number
+
+    from lines
+    group by 1
+    having count(*) > 1
+
+),
+
 flagged as (
 
     select
         lines.*,
-        row_number() over (
-            partition by lines.raw_line_hash
-            order by lines.source_line_number
-        ) > 1 as is_exact_duplicate,
-        exists(
-            select 1
-            from non_product_codes
-            where
-                (non_product_codes.match_type = 'exact' and lines.stock_code = non_product_codes.stock_code)
-                or (
-                    non_product_codes.match_type = 'prefix'
-                    and {{ dbt.position('non_product_codes.stock_code', 'lines.stock_code') }} = 1
-                )
-        ) as is_non_product_code
+        coalesce(lines.source_line_number > duplicate_groups.first_line_number, false) as is_exact_duplicate,
+        non_product_stock_codes.stock_code is not null as is_non_product_code
 
     from lines
+    left join duplicate_groups
+        on lines.raw_line_hash = duplicate_groups.raw_line_hash
+    left join non_product_stock_codes
+        on lines.stock_code = non_product_stock_codes.stock_code
 
 ),
 

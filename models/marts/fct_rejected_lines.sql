@@ -1,3 +1,5 @@
+-- a view: the lines are stored once, in int_transaction_lines_classified
+{{ config(materialized='view') }}
 with
 
 classified as (

@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 -- The transactions file ({{ source('retail', 'transactions') }}) exactly as it is:
 -- one row per line in file order, every value as text, columns renamed to the
 -- standard names (see macro read_transactions).
