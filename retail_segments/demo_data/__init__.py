@@ -120,7 +120,7 @@ ANONYMOUS_COUNTRY_WEIGHTS = np.array([96.0, 0.0, 0.5, 2.0] + [0.0] * 16 + [0.8, 
 # Which stock codes are not products is the project's seed (dbt reads the same
 # file); the demo plants the seed's exact codes it has a line shape for. The shapes
 # are in draw order: changing the order changes the generated data.
-NON_PRODUCT_SEED = Path(__file__).resolve().parent.parent / "seeds" / "non_product_stock_codes.csv"
+NON_PRODUCT_SEED = Path(__file__).resolve().parents[2] / "seeds" / "non_product_stock_codes.csv"
 NON_PRODUCT_LINE_SHAPES = {
     # stock code: (description, weight, quantity, low price, high price)
     "POST": ("POSTAGE", 0.45, 1, 15.0, 40.0),
@@ -935,7 +935,3 @@ def main(argv: list[str] | None = None) -> int:
         f" total {written - started:.2f} s"
     )
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
