@@ -105,7 +105,10 @@ def customer_pool(n_lines: int) -> int:
 def data_path(work_dir: Path, n_lines: int, seed: int) -> Path:
     """Cache file of one size and seed (the DuckDB version is in the name: it owns hash())."""
     version = duckdb.__version__.replace(".", "_")
-    return work_dir / f"online_retail_{n_lines}_seed{seed}_g{GENERATOR_VERSION}_duckdb{version}.parquet"
+    return (
+        work_dir
+        / f"online_retail_{n_lines}_seed{seed}_g{GENERATOR_VERSION}_duckdb{version}.parquet"
+    )
 
 
 def _sql_list(values: tuple[str, ...] | list[str]) -> str:
@@ -117,9 +120,7 @@ def non_product_codes() -> list[str]:
     """Codes from the seed as they appear in a file: exact codes, and prefixes with a suffix."""
     with NON_PRODUCT_SEED.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    return [
-        row["stock_code"] + ("25" if row["match_type"] == "prefix" else "") for row in rows
-    ]
+    return [row["stock_code"] + ("25" if row["match_type"] == "prefix" else "") for row in rows]
 
 
 def _noise_thresholds() -> dict[str, tuple[float, float]]:
@@ -152,6 +153,8 @@ create or replace temp macro draw(key, tag) as
     hash(key, {seed}, tag) / 18446744073709551616.0;
 create or replace temp macro pick(choices, key, tag) as
     choices[1 + cast(floor(draw(key, tag) * len(choices)) as bigint)];
+create or replace temp macro price_text(amount) as
+    cast(cast(amount as decimal(10, 2)) as varchar);
 create or replace temp macro invoice_of(line) as
     (line // {BLOCK_LINES}) * {INVOICES_PER_BLOCK}
 {cuts};
@@ -237,7 +240,9 @@ described as (
                 then pick(['EIRE', 'Unspecified', 'France'], invoice_index, 'anonymous_abroad')
             when draw(customer_index, 'home') < {UK_SHARE} then 'United Kingdom'
             else {_sql_list(COUNTRIES)}[
-                2 + cast(floor(pow(draw(customer_index, 'abroad'), 1.5) * {len(COUNTRIES) - 1}) as bigint)
+                2 + cast(
+                    floor(pow(draw(customer_index, 'abroad'), 1.5) * {len(COUNTRIES) - 1}) as bigint
+                )
             ]
         end as country
 
@@ -285,11 +290,11 @@ final as (
         case
             when noise = 'bad_price' then 'n/a'
             when noise = 'zero_price' then '0.00'
-            when noise = 'negative_price' then cast(cast(-product_price as decimal(10, 2)) as varchar)
+            when noise = 'negative_price' then price_text(-product_price)
             when noise = 'bad_debt' then '11062.06'
             when noise = 'non_product_code'
-                then cast(cast(round(1 + 59 * draw(source_index, 'fee'), 2) as decimal(10, 2)) as varchar)
-            else cast(cast(product_price as decimal(10, 2)) as varchar)
+                then price_text(round(1 + 59 * draw(source_index, 'fee'), 2))
+            else price_text(product_price)
         end as "UnitPrice",
         case
             when not is_anonymous then cast({FIRST_CUSTOMER_ID} + customer_index as varchar)
