@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from benchmarks import handwritten_duckdb, pandas_pipeline
-from benchmarks.pipeline_counts import differences, parse
+from benchmarks.pipeline_counts import Counts, differences, parse
 from benchmarks.scale_data import (
     CUSTOMERS_PER_100K_LINES,
     N_PRODUCTS,
@@ -119,3 +119,22 @@ def test_handwritten_duckdb_and_pandas_agree(
     expected = {"exact_duplicate", "missing_customer", "non_product_code", "non_positive_price"}
     assert expected <= set(duckdb_counts.rejected_by_reason)
     assert duckdb_counts.cancellations > 0 and duckdb_counts.revenue > 0
+
+
+def test_a_disagreement_is_reported() -> None:
+    from dataclasses import replace
+
+    from benchmarks.scale import Measured, agreement, loud
+
+    counts = Counts(10, 2, 3, 4, 100.0, 1, 5, {"missing_customer": 3})
+    measured = [
+        Measured("dbt build", counts=counts),
+        Measured("handwritten duckdb", counts=replace(counts, sales=11, revenue=100.5)),
+        Measured("pandas", skipped="too big"),
+    ]
+    found = agreement(measured)
+    assert found == [
+        "dbt build vs handwritten duckdb: sales 10 != 11",
+        "dbt build vs handwritten duckdb: revenue 100.00 != 100.50",
+    ]
+    assert "THE PIPELINES DISAGREE" in loud(found)
