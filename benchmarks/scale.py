@@ -22,8 +22,11 @@
 4. Prints one table (wall seconds, peak memory, build / other ratios, build phases)
    and writes it as JSON next to the data (``--json``, relative to the work folder).
 
-Runs take about 1 minute at 10^6 lines and about 10 at 10^7 on a 2-core machine;
-10^8 needs tens of GB of disk in the work folder for the warehouse and spill files.
+On a 2-core machine a run takes about 1.5 minutes at 10^6 lines and 11 at 10^7
+(generation 53 s, build 416 s at 4.2 GB peak, hand-written 65 s, pandas 106 s at
+7 GB peak). 10^8 has not been run: expect about 9 minutes of generation, a build of
+more than an hour, and tens of GB of disk in the work folder for the warehouse and
+spill files.
 """
 
 from __future__ import annotations
