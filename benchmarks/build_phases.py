@@ -37,6 +37,20 @@ def phase_of(result: dict, nodes: dict) -> str:
     return "/".join(parts[1:2]) or resource
 
 
+def phase_times(target: Path) -> tuple[dict[str, float], dict[str, int]]:
+    """Summed execution seconds and node count per phase, from a dbt target folder."""
+    results = json.loads((target / "run_results.json").read_text())
+    manifest = json.loads((target / "manifest.json").read_text())
+    nodes = {**manifest["nodes"], **manifest.get("unit_tests", {})}
+    phases: dict[str, float] = defaultdict(float)
+    counts: dict[str, int] = defaultdict(int)
+    for result in results["results"]:
+        phase = phase_of(result, nodes)
+        phases[phase] += result["execution_time"]
+        counts[phase] += 1
+    return dict(phases), dict(counts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("transactions", type=Path)
@@ -64,14 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             print(completed.output[-4000:])
             return completed.returncode
         results = json.loads((work / "target" / "run_results.json").read_text())
-        manifest = json.loads((work / "target" / "manifest.json").read_text())
-        nodes = {**manifest["nodes"], **manifest.get("unit_tests", {})}
-        phases: dict[str, float] = defaultdict(float)
-        counts: dict[str, int] = defaultdict(int)
-        for result in results["results"]:
-            phase = phase_of(result, nodes)
-            phases[phase] += result["execution_time"]
-            counts[phase] += 1
+        phases, counts = phase_times(work / "target")
         print(f"file: {args.transactions}")
         print(f"dbt build wall clock (parse + run + tests): {wall:.1f} s")
         print(f"dbt elapsed (run + tests): {results['elapsed_time']:.1f} s")

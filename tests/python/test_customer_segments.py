@@ -21,8 +21,8 @@ SEGMENT_TABLES = (
     "fct_customer_product_recommendations",
 )
 CUSTOMER_MODELS = (
-    "+dim_customers+ +dim_customer_segments+ +dim_rfm_segments+"
-    " +fct_customer_product_recommendations+ +diag_customer_segment_sweep"
+    "+dim_customers +dim_customer_segments +dim_rfm_segments"
+    " +fct_customer_product_recommendations +diag_customer_segment_sweep"
 )
 
 
