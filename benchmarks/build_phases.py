@@ -31,7 +31,7 @@ def phase_of(result: dict, nodes: dict) -> str:
     path = Path(node.get("original_file_path", ""))
     parts = path.parts
     if parts and parts[0] == "python_models":
-        return f"k-means: {parts[1]}"
+        return f"k-means: {parts[-2]}"  # python_models/intermediate/<entity>/
     if len(parts) > 2 and parts[1] == "marts" and parts[2] == "segments":
         return "marts/segments"
     return "/".join(parts[1:2]) or resource
