@@ -19,8 +19,9 @@ uniform 20,000-row sample keeps every segment of at least 1% of the rows with
 about 200 rows, so centroids move by about 1/sqrt(200) of a segment's spread,
 and a silhouette averaged over 4,000 rows has a standard error of about
 0.2/sqrt(4000) = 0.003, far below the 0.05 margin of :func:`choose_k`.  Measured
-on 466,200 synthetic customers with planted segments, the sampled path gives
-assignments with adjusted Rand index 1.0 against the full fit, about 40x faster
+on 466,200 synthetic RFM-like customers (one thread): the sweep takes 6.3 s
+instead of 33.8 s (36.0 s before the sample existed), chooses the same k, and the
+final segments have adjusted Rand index 0.9999 against the unsampled path
 (``benchmarks/clustering_scale.py``).  At or below the threshold nothing is
 sampled and results are bit for bit what they were before sampling existed.
 """
