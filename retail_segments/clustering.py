@@ -10,7 +10,9 @@ steps, driven by a :class:`~retail_segments.settings.SegmentationSettings`:
    ``IsolationForest`` flags outliers in the scaled space.
 2. :func:`sweep_k` fits ``KMeans`` for every k in the effective range (outliers
    left out) and records inertia, silhouette, Calinski-Harabasz and
-   Davies-Bouldin; :func:`choose_k` picks k with a documented rule.
+   Davies-Bouldin; :func:`choose_k` picks k with a documented rule.  Above
+   ``sweep_sample_size`` (20,000) non-outlier rows it runs on a fixed-seed
+   sample of that many rows (see :mod:`retail_segments.sweep`).
 3. :func:`fit_segmentation` fits the chosen k once, assigns *every* row
    (outliers go to the nearest centroid), numbers the segments 1..k by
    ``value_column`` and names them; its :class:`FittedSegmentation` is stored as

@@ -7,6 +7,18 @@ one row per segment with its centroid and levels, plus the settings and the
 model (preprocessing parameters and centroids, floats exact) as JSON, so that
 :meth:`FittedSegmentation.from_table` and :func:`assign_segments` can assign
 entities later without refitting anything.
+
+Large inputs: with more than ``settings.sweep_sample_size`` (default 20,000)
+non-outlier rows, each of the ``n_init`` k-means++ restarts runs on the sweep's
+fixed-seed sample (:func:`retail_segments.sweep.sample_rows`, the same rows the
+sweep used) and is then refined by Lloyd iterations on *all* the non-outlier
+rows; the refined run with the lowest inertia on all rows wins, the criterion of
+``KMeans(n_init=...)`` itself.  Measured at 500,000 rows: about 1.0-1.6 s
+instead of 1.3-3.8 s, final inertia within 0.005% of (or below) the full fit's,
+adjusted Rand index 0.96-1.0 against it; fewer restarts on all rows
+(``n_init`` 1 or 3) or ``MiniBatchKMeans`` fell to 0.35-0.94 on unclustered
+RFM-like data.  Every row is still assigned to its nearest centroid.  At or
+below the threshold the fit is exactly as before.
 """
 
 from __future__ import annotations
@@ -18,13 +30,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.cluster import KMeans
 from sklearn.metrics import pairwise_distances
 
 from retail_segments.features import PreparedFeatures, check_columns
 from retail_segments.naming import name_segments
 from retail_segments.preprocessing import Preprocessor, fit_preprocessor
 from retail_segments.settings import SegmentationSettings
-from retail_segments.sweep import SINGLE_THREAD, check_k_possible, kmeans, n_distinct_points
+from retail_segments.sweep import (
+    SINGLE_THREAD,
+    check_k_possible,
+    kmeans,
+    n_distinct_points,
+    sample_rows,
+)
 
 ASSIGNMENT_COLUMNS: tuple[str, ...] = (
     "segment_id",
@@ -117,7 +136,7 @@ def fit_segmentation(
     if k < 1:
         raise ValueError(f"k must be >= 1, got {k}")
     check_k_possible(k, n_distinct_points(fit_x))
-    centers = _fit_centers(fit_x, k, settings)
+    centers, fit_note = _fit_centers(fit_x, k, settings)
     labels = np.argmin(distances(prepared.matrix, centers), axis=1)
     centroids_z = centers[np.argsort(_rank_labels(labels, prepared, k))]
     segment_ids, distance = nearest_segment(prepared.matrix, centroids_z)
@@ -132,7 +151,7 @@ def fit_segmentation(
         centroids_z=centroids_z,
         names=names,
         table=pd.DataFrame(),
-        warnings=prepared.warnings,
+        warnings=(*prepared.warnings, *([fit_note] if fit_note else [])),
         assignments=assignments,
     )
     table = _segments_frame(fitted, ordered, prepared, segment_ids)
@@ -184,10 +203,42 @@ def nearest_segment(x: np.ndarray, centroids_z: np.ndarray) -> tuple[np.ndarray,
     return (nearest + 1).astype("int64"), table[np.arange(nearest.size), nearest]
 
 
-def _fit_centers(fit_x: np.ndarray, k: int, settings: SegmentationSettings) -> np.ndarray:
+def _fit_centers(
+    fit_x: np.ndarray, k: int, settings: SegmentationSettings
+) -> tuple[np.ndarray, str]:
+    """Centroids of the one fit, and a note ('' unless the restarts ran on a sample)."""
     if k == 1:
-        return fit_x.mean(axis=0, keepdims=True)
-    return kmeans(fit_x, k, settings).cluster_centers_
+        return fit_x.mean(axis=0, keepdims=True), ""
+    rows = sample_rows(fit_x.shape[0], settings)
+    if rows is None or n_distinct_points(fit_x[rows]) < k:
+        return kmeans(fit_x, k, settings).cluster_centers_, ""
+    note = (
+        f"final k-means: {settings.n_init} k-means++ restarts on the sweep's sample of "
+        f"{rows.size:,} rows, each refined on all {fit_x.shape[0]:,} non-outlier rows"
+    )
+    return _refined_sample_centers(fit_x, rows, k, settings), note
+
+
+def _refined_sample_centers(
+    fit_x: np.ndarray, rows: np.ndarray, k: int, settings: SegmentationSettings
+) -> np.ndarray:
+    """Best, by inertia on all rows, of ``n_init`` sample restarts each refined on all rows.
+
+    Like ``KMeans(n_init=...)`` on every row (same criterion), but the k-means++
+    starts and their first Lloyd iterations run on the sample.  Seeds are drawn
+    from ``random_state`` the way scikit-learn draws its own.
+    """
+    seeds = np.random.RandomState(settings.random_state).randint(
+        np.iinfo(np.int32).max, size=settings.n_init
+    )
+    best: KMeans | None = None
+    for seed in seeds:
+        start = KMeans(n_clusters=k, n_init=1, random_state=int(seed)).fit(fit_x[rows])
+        model = KMeans(n_clusters=k, init=start.cluster_centers_, n_init=1).fit(fit_x)
+        if best is None or model.inertia_ < best.inertia_:
+            best = model
+    assert best is not None
+    return best.cluster_centers_
 
 
 def _rank_labels(labels: np.ndarray, prepared: PreparedFeatures, k: int) -> np.ndarray:

@@ -310,11 +310,24 @@ def _detect_outliers(
     if matrix.shape[1] == 0:
         return mask
     ordered = matrix[canonical]
-    forest = IsolationForest(
-        contamination=settings.outlier_contamination, random_state=settings.random_state
-    )
-    mask[canonical] = forest.fit(ordered).predict(ordered) == -1
+    mask[canonical] = _isolation_outliers(ordered, settings)
     return mask
+
+
+def _isolation_outliers(ordered: np.ndarray, settings: SegmentationSettings) -> np.ndarray:
+    """``IsolationForest(contamination=...).fit(x).predict(x) == -1``, scoring ``x`` once.
+
+    With a numeric contamination, ``fit`` scores every row to set ``offset_`` (the
+    contamination percentile of the scores) and ``predict`` scores them all again;
+    at 500,000 rows each pass costs about 4 s while building the 100 trees on
+    256-row subsamples costs 0.5 s (measured).  The trees do not depend on the
+    contamination, so fitting with ``"auto"`` (no scoring), scoring once and
+    applying the same percentile and ``< 0`` test gives the same flags bit for bit.
+    """
+    forest = IsolationForest(contamination="auto", random_state=settings.random_state)
+    scores = forest.fit(ordered).score_samples(ordered)
+    offset = np.percentile(scores, 100.0 * settings.outlier_contamination)
+    return (scores - offset) < 0
 
 
 def _null_warning(feature: str, n_null: int, fill: float | str, categorical: bool) -> str:

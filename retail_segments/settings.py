@@ -31,6 +31,8 @@ from retail_segments.naming import DEFAULT_RANKED_LABELS
 Number = Annotated[float, Strict()]  # an int or a float, never a string or a bool
 Names = tuple[StrictStr, ...]
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+# A smaller sweep sample would leave too few rows per cluster at k_max for the metrics.
+MIN_SWEEP_SAMPLE_SIZE = 1_000
 
 
 class _NamingBase(BaseModel):
@@ -104,6 +106,15 @@ class SegmentationSettings(BaseModel):
     number (with a warning) instead of an error, for entities that can be few
     (e.g. countries).  ``level_threshold`` is the ``|z|`` from which a centroid
     feature is ``high``/``low`` rather than ``mid``.
+
+    Large inputs (see :mod:`retail_segments.sweep`): when there are more than
+    ``sweep_sample_size`` non-outlier rows, the k sweep (its k-means restarts
+    and every metric) runs on a fixed-seed (``random_state``) uniform sample of
+    ``sweep_sample_size`` of them, its silhouette on at most
+    ``sampled_silhouette_size`` rows of that sample, and the final fit starts
+    from the sample's best-of-``n_init`` centroids and refines them on all the
+    rows.  ``sweep_sample_size=0`` never samples.  At or below the threshold
+    nothing changes.
     """
 
     model_config = _FROZEN
@@ -120,6 +131,8 @@ class SegmentationSettings(BaseModel):
     detect_outliers: StrictBool = True
     outlier_contamination: Number = 0.02
     silhouette_sample_size: StrictInt = 10_000
+    sweep_sample_size: StrictInt = 20_000
+    sampled_silhouette_size: StrictInt = 4_000
     random_state: StrictInt = 42
     n_init: StrictInt = 10
     level_threshold: Number = 0.5
@@ -161,8 +174,14 @@ class SegmentationSettings(BaseModel):
 
         The order of ``vocabulary`` and ``archetypes`` entries matters for the
         names (ties, term order), so only the settings' own keys are sorted.
+        The large-input options (:data:`OMITTED_AT_DEFAULT`) are left out when
+        they have their default, so the ``settings_json`` of a segments table
+        stays what it was before they existed.
         """
         data = self.model_dump(mode="json")
+        for name, default in OMITTED_AT_DEFAULT.items():
+            if data[name] == default:
+                del data[name]
         data["naming"] = dict(sorted(data["naming"].items()))
         return json.dumps(dict(sorted(data.items())), ensure_ascii=False)
 
@@ -170,6 +189,12 @@ class SegmentationSettings(BaseModel):
     def from_json(cls, text: str) -> SegmentationSettings:
         """Inverse of :meth:`to_json`."""
         return cls.from_config(json.loads(text))
+
+
+OMITTED_AT_DEFAULT: dict[str, int] = {
+    name: SegmentationSettings.model_fields[name].default
+    for name in ("sweep_sample_size", "sampled_silhouette_size")
+}
 
 
 def _check_feature_lists(settings: SegmentationSettings) -> None:
@@ -200,6 +225,15 @@ def _check_ranges(settings: SegmentationSettings) -> None:
         )
     if settings.silhouette_sample_size < 2 or settings.n_init < 1:
         raise ValueError("silhouette_sample_size must be >= 2 and n_init >= 1")
+    if settings.sweep_sample_size != 0 and settings.sweep_sample_size < MIN_SWEEP_SAMPLE_SIZE:
+        raise ValueError(
+            f"sweep_sample_size must be 0 (never sample) or >= {MIN_SWEEP_SAMPLE_SIZE}, "
+            f"got {settings.sweep_sample_size}"
+        )
+    if settings.sampled_silhouette_size < 2:
+        raise ValueError(
+            f"sampled_silhouette_size must be >= 2, got {settings.sampled_silhouette_size}"
+        )
 
 
 def _describe(error: ValidationError) -> str:

@@ -3,6 +3,27 @@
 :func:`sweep_k` fits ``KMeans`` for every k in the effective range (outliers
 left out) and records inertia, silhouette, Calinski-Harabasz and Davies-Bouldin;
 :func:`choose_k` picks k with a documented rule.
+
+Large inputs.  With more than ``settings.sweep_sample_size`` (default 20,000)
+non-outlier rows, every k-means of the sweep and every metric runs on a uniform
+sample of exactly that many of them (:func:`sample_rows`: drawn without
+replacement by ``numpy.random.default_rng(random_state)`` from the non-outlier
+rows in canonical order, so the same rows whatever the input order), and the
+silhouette on ``min(silhouette_sample_size, sampled_silhouette_size)`` (default
+4,000) rows of that sample.  ``n_fit_rows`` is then the sample size, and
+``warnings`` and ``selection_rule`` say that a sample was used and how big.
+
+Why that is sound: k-means and the three metrics estimate properties of the
+distribution of the (few, standardised) features, not of individual rows.  A
+uniform 20,000-row sample keeps every segment of at least 1% of the rows with
+about 200 rows, so centroids move by about 1/sqrt(200) of a segment's spread,
+and a silhouette averaged over 4,000 rows has a standard error of about
+0.2/sqrt(4000) = 0.003, far below the 0.05 margin of :func:`choose_k`.  Measured
+on 466,200 synthetic RFM-like customers (one thread): the sweep takes 6.3 s
+instead of 33.8 s (36.0 s before the sample existed), chooses the same k, and the
+final segments have adjusted Rand index 0.9999 against the unsampled path
+(``benchmarks/clustering_scale.py``).  At or below the threshold nothing is
+sampled and results are bit for bit what they were before sampling existed.
 """
 
 from __future__ import annotations
@@ -116,10 +137,52 @@ def _auto_range(
     return tuple(range(lo, hi + 1)), warnings
 
 
-def _silhouette(x: np.ndarray, labels: np.ndarray, settings: SegmentationSettings) -> float:
-    if x.shape[0] > settings.silhouette_sample_size:
-        rng = np.random.default_rng(settings.random_state)
-        rows = np.sort(rng.choice(x.shape[0], settings.silhouette_sample_size, replace=False))
+# --------------------------------------------------------------------------- sample
+
+
+def sample_rows(n_rows: int, settings: SegmentationSettings) -> np.ndarray | None:
+    """Sorted indices of the fixed-seed sweep sample, ``None`` when not sampling.
+
+    Sampling happens only with more than ``sweep_sample_size`` rows (and never
+    when it is 0); the draw is uniform without replacement, seeded by
+    ``random_state``, so :func:`sweep_k` and the final fit use the same rows.
+    """
+    size = settings.sweep_sample_size
+    if size == 0 or n_rows <= size:
+        return None
+    rng = np.random.default_rng(settings.random_state)
+    return np.sort(rng.choice(n_rows, size, replace=False))
+
+
+@dataclass(frozen=True)
+class _SweepRows:
+    x: np.ndarray
+    silhouette_size: int
+    note: str  # '' when the sweep runs on every row
+
+
+def _sweep_rows(fit_x: np.ndarray, plan: _KPlan, settings: SegmentationSettings) -> _SweepRows:
+    """The rows the sweep runs on: all of them, or the sample (see :func:`sample_rows`).
+
+    A sample with too few distinct points for the largest k is not used (all
+    rows are); that only happens with heavily repeated points.
+    """
+    rows = sample_rows(fit_x.shape[0], settings)
+    if rows is None or n_distinct_points(fit_x[rows]) < max(plan.ks):
+        return _SweepRows(fit_x, settings.silhouette_sample_size, "")
+    size = min(settings.silhouette_sample_size, settings.sampled_silhouette_size)
+    note = (
+        f"k sweep on a uniform sample of {rows.size:,} of the {fit_x.shape[0]:,} non-outlier "
+        f"rows (sweep_sample_size, seed random_state={settings.random_state}), silhouette "
+        f"on {min(size, rows.size):,} of them"
+    )
+    return _SweepRows(fit_x[rows], size, note)
+
+
+def _silhouette(x: np.ndarray, labels: np.ndarray, sample_size: int, seed: int) -> float:
+    if x.shape[0] > sample_size:
+        rng = np.random.default_rng(seed)
+        rows = np.sort(rng.choice(x.shape[0], sample_size, replace=False))
         x, labels = x[rows], labels[rows]
     if not _metrics_defined(labels):
         return math.nan
@@ -136,7 +199,9 @@ def kmeans(x: np.ndarray, k: int, settings: SegmentationSettings) -> KMeans:
     return KMeans(n_clusters=k, random_state=settings.random_state, n_init=settings.n_init).fit(x)
 
 
-def _evaluate_k(x: np.ndarray, k: int, settings: SegmentationSettings) -> dict[str, Any]:
+def _evaluate_k(
+    x: np.ndarray, k: int, settings: SegmentationSettings, silhouette_size: int
+) -> dict[str, Any]:
     row: dict[str, Any] = {
         "k": k,
         "inertia": float(((x - x.mean(axis=0)) ** 2).sum()),
@@ -151,7 +216,7 @@ def _evaluate_k(x: np.ndarray, k: int, settings: SegmentationSettings) -> dict[s
     labels = model.labels_
     row["inertia"] = float(model.inertia_)
     if _metrics_defined(labels):
-        row["silhouette"] = _silhouette(x, labels, settings)
+        row["silhouette"] = _silhouette(x, labels, silhouette_size, settings.random_state)
         row["calinski_harabasz"] = float(calinski_harabasz_score(x, labels))
         row["davies_bouldin"] = float(davies_bouldin_score(x, labels))
     return row
@@ -167,18 +232,24 @@ def sweep_k(frame: pd.DataFrame, settings: SegmentationSettings) -> pd.DataFrame
     is ``[max(2, k_min), min(k_max, distinct points - 1)]``; with fewer than 3
     distinct non-outlier points it is the single k=1.  A forced ``settings.k`` is
     added to the range if needed and chosen with rule ``"forced by var"``.
+    Above ``sweep_sample_size`` non-outlier rows the sweep runs on a fixed-seed
+    sample (see the module docstring); the rule then ends with the sample size.
     """
     prepared = prepare_features(frame, settings)
     fit_x = prepared.fit_matrix()
     plan = _plan_k(fit_x, settings)
-    sweep = pd.DataFrame([_evaluate_k(fit_x, k, settings) for k in plan.ks])
+    rows = _sweep_rows(fit_x, plan, settings)
+    sweep = pd.DataFrame([_evaluate_k(rows.x, k, settings, rows.silhouette_size) for k in plan.ks])
     if plan.forced is not None:
         chosen, rule = plan.forced, FORCED_RULE
     elif plan.ks == (1,):
         chosen, rule = 1, "single segment: fewer than 3 distinct data points"
     else:
         chosen, rule = choose_k(sweep)
-    return _finish_sweep(sweep, chosen, rule, [*prepared.warnings, *plan.warnings])
+        if rows.note:
+            rule = f"{rule} (on a sample of {rows.x.shape[0]:,} of {fit_x.shape[0]:,} rows)"
+    warnings = [*prepared.warnings, *plan.warnings, *([rows.note] if rows.note else [])]
+    return _finish_sweep(sweep, chosen, rule, warnings)
 
 
 def _finish_sweep(sweep: pd.DataFrame, chosen: int, rule: str, warnings: list[str]) -> pd.DataFrame:
