@@ -1,10 +1,31 @@
 {#- Locations and hooks of the BI exports (models/exports, materialized external). -#}
 
+{%- macro export_root() -%}
+  {#- The absolute folder of var export_path: a relative path resolves against the project
+      folder, so the views over the files work from any working directory. -#}
+  {%- set root = (var('export_path', 'exports') | string).rstrip('/') -%}
+  {%- if retail_segments.is_absolute_path(root) -%}
+    {{- root -}}
+  {%- else -%}
+    {%- set project = invocation_args_dict.get('project_dir') | string -%}
+    {%- if not retail_segments.is_absolute_path(project) -%}
+      {#- a relative --project-dir is relative to the folder dbt was started in -#}
+      {%- set project = env_var('PWD', '.').rstrip('/') ~ '/' ~ project -%}
+    {%- endif -%}
+    {{- project.rstrip('/') ~ '/' ~ (root[2:] if root.startswith('./') else root) -}}
+  {%- endif -%}
+{%- endmacro -%}
+
+
+{%- macro is_absolute_path(path) -%}
+  {#- POSIX (/srv/x), Windows drive (C:\x, C:/x) or UNC (\\host\x) paths. -#}
+  {{- return(path.startswith('/') or path.startswith('\\') or path[1:2] == ':') -}}
+{%- endmacro -%}
+
+
 {%- macro export_location(name, format) -%}
-  {#- `<var export_path>/<name>.<format>`; a relative export_path resolves against the
-      directory dbt runs in (the project folder for `python3 run.py build`). -#}
-  {%- set root = var('export_path', 'exports') | string -%}
-  {{- root.rstrip('/') ~ '/' ~ name ~ '.' ~ format -}}
+  {#- `<export_root>/<name>.<format>`. -#}
+  {{- retail_segments.export_root() ~ '/' ~ name ~ '.' ~ format -}}
 {%- endmacro -%}
 
 
@@ -17,7 +38,7 @@
 
 {%- macro export_create_directory() -%}
   {#- DuckDB's COPY does not create folders; an empty partitioned COPY does (one level). -#}
-  {%- set root = (var('export_path', 'exports') | string).rstrip('/') -%}
+  {%- set root = retail_segments.export_root() -%}
   copy (select 1 as _partition, 1 as _value where false)
   to '{{ root | replace("'", "''") }}' (format csv, partition_by (_partition), overwrite_or_ignore true)
 {%- endmacro -%}

@@ -33,7 +33,16 @@ from support.builds import (
 DBT_FIXTURES = frozenset(
     {"uci_build", "uci2_build", "demo_build", "report_build", "uci_mall_report"}
 )
-DBT_HELPERS = frozenset({"run_dbt", "build_demo", "build_report", "build_real_data_report"})
+DBT_HELPERS = frozenset(
+    {
+        "run_dbt",
+        "build_demo",
+        "build_report",
+        "build_real_data_report",
+        "run_build_command",
+        "start_build_command",
+    }
+)
 
 
 # ---- the integration marker -----------------------------------------------------

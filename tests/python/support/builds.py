@@ -11,6 +11,10 @@ dbt build by accident.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +53,15 @@ def forbid_dbt_in(nodeid: str | None) -> None:
         _unmarked_test.append(nodeid)
 
 
+def refuse_unmarked() -> None:
+    """Fail when the running test is not marked integration (see `forbid_dbt_in`)."""
+    if _unmarked_test:
+        pytest.fail(
+            f"{_unmarked_test[0]} runs dbt but is not marked integration: mark it with "
+            "@pytest.mark.integration (or pytestmark) so that `run.py test --fast` skips it"
+        )
+
+
 def run_dbt(
     workdir: Path,
     arguments: Sequence[str],
@@ -57,11 +70,7 @@ def run_dbt(
     check: bool = True,
 ) -> DbtRun:
     """Run dbt in the project with its own warehouse file under `workdir`."""
-    if _unmarked_test:
-        pytest.fail(
-            f"{_unmarked_test[0]} runs dbt but is not marked integration: mark it with "
-            "@pytest.mark.integration (or pytestmark) so that `run.py test --fast` skips it"
-        )
+    refuse_unmarked()
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "warehouse.duckdb"
     result = dbt_runner.run_dbt(
@@ -148,3 +157,81 @@ def build_real_data_report(workdir: Path, transactions: Path, attributes: Path) 
         },
     )
     return write_report(run.database, workdir / "report" / "segmentation_report.html")
+
+
+@dataclass(frozen=True)
+class PublishSite:
+    """A published warehouse, exports folder and report under `root`, as `run.py build`
+    makes them; `scratch` holds dbt's target and logs (shared by a module's builds)."""
+
+    root: Path
+    scratch: Path
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "segments.duckdb"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def report(self) -> Path:
+        return self.root / "report" / "segmentation_report.html"
+
+    def command(self, options: Sequence[str], dbt_vars: Mapping[str, object]) -> list[str]:
+        """`python -m retail_segments.cli build` (what `run.py build` runs) for this site."""
+        return [
+            sys.executable,
+            "-m",
+            "retail_segments.cli",
+            "build",
+            *options,
+            "--vars",
+            json.dumps({"export_path": str(self.exports), **dbt_vars}),
+            "--report",
+            str(self.report),
+            "--",
+            "--target-path",
+            str(self.scratch / "target"),
+            "--log-path",
+            str(self.scratch / "logs"),
+        ]
+
+    def environment(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "SEGMENTS_DUCKDB_PATH": str(self.warehouse),
+            "PYTHONPATH": str(PROJECT_DIR),
+        }
+
+
+def run_build_command(
+    site: PublishSite, options: Sequence[str], dbt_vars: Mapping[str, object] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `run.py build` for `site` to the end; output captured."""
+    refuse_unmarked()
+    return subprocess.run(
+        site.command(options, dbt_vars or {}),
+        cwd=PROJECT_DIR,
+        env=site.environment(),
+        capture_output=True,
+        text=True,
+        timeout=DBT_TIMEOUT_SECONDS,
+    )
+
+
+def start_build_command(
+    site: PublishSite, options: Sequence[str], dbt_vars: Mapping[str, object] | None = None
+) -> subprocess.Popen[str]:
+    """Start `run.py build` for `site` in its own process group, stdout piped line by line."""
+    refuse_unmarked()
+    return subprocess.Popen(
+        site.command(options, dbt_vars or {}),
+        cwd=PROJECT_DIR,
+        env=site.environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
