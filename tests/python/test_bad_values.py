@@ -151,3 +151,66 @@ def test_a_date_var_that_is_not_a_date_stops_with_a_clear_error(
     assert not run.database.exists() or "dim_customers" not in str(
         run.query("select table_name from information_schema.tables").table_name.tolist()
     )
+
+
+# ---- settings are data, never SQL ------------------------------------------------
+
+
+def test_paths_labels_and_headers_with_quotes_are_read_as_they_are(tmp_path: Path) -> None:
+    """A folder called o'brien, a non-ASCII file name, a header with double quotes
+    and a segment label with an apostrophe all work."""
+    folder = tmp_path / "o'brien exports" / "año"
+    folder.mkdir(parents=True)
+    path = folder / "ventas ñ.csv"
+    header = [*HEADER]
+    header[3] = 'Quantity "units"'
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(GOOD)
+    labels = ["Shop's best", "Middle", "Rest"]
+    run = run_dbt(
+        tmp_path,
+        ["build"],
+        {
+            "transactions_path": str(path),
+            "transactions_columns": {"quantity": 'Quantity "units"'},
+            "country_segment_labels": labels,
+        },
+        check=False,
+    )
+    assert run.returncode == 0, run.output[-4000:]
+    customers = run.query("select customer_id, frequency from dim_customers order by 1")
+    assert customers.customer_id.tolist() == ["12583", "13047", "17850"]
+    assert customers.frequency.tolist() == [1, 1, 2]
+    source = run.query("select distinct source_file from base_retail__transaction_lines")
+    assert source.source_file.tolist() == [str(path)]
+    names = set(run.query("select segment_name from dim_country_segments").segment_name)
+    assert names <= set(labels) and "Shop's best" in names
+
+
+@pytest.mark.parametrize(
+    ("dbt_vars", "words"),
+    [
+        ({"recommendations_per_customer": "3; drop table dim_customers"}, "must be a whole number"),
+        ({"rfm_tier_bins": {"low_max": "8) or (1=1", "mid_max": 11}}, "must be a whole number"),
+        ({"transactions_encoding": "utf-8'); select 1; --"}, "Unknown transactions_encoding"),
+    ],
+    ids=["recommendations", "rfm_tier_bins", "encoding"],
+)
+def test_a_crafted_setting_stops_with_a_clear_error(
+    tmp_path: Path, dbt_vars: dict, words: str
+) -> None:
+    path = write_file(tmp_path / "export.csv")
+    run = run_dbt(tmp_path, ["build"], {"transactions_path": str(path), **dbt_vars}, check=False)
+    assert run.returncode != 0
+    assert words in run.output, run.output[-3000:]
+
+
+def test_a_crafted_path_is_only_a_file_name(tmp_path: Path) -> None:
+    """The path is a string literal: the crafted SQL in it is part of a name that
+    does not exist, so the build says so and creates nothing."""
+    crafted = str(tmp_path / "x.csv') as t; drop table if exists dim_customers; select ('1")
+    run = run_dbt(tmp_path, ["build"], {"transactions_path": crafted}, check=False)
+    assert run.returncode != 0
+    assert "Transactions file not found" in run.output, run.output[-3000:]
