@@ -2,7 +2,14 @@
     probed as UTF-8; when any line holds bytes that are not valid UTF-8 (the Kaggle
     copy of Online Retail is latin-1), the whole file is read as latin-1 instead. -#}
 {% macro detect_csv_encoding(path, requested) -%}
-    {%- set requested = (requested or 'auto') | lower -%}
+    {%- set requested = (requested or 'auto') | string | trim | lower -%}
+    {%- set known = ['auto', 'utf-8', 'latin-1', 'utf-16'] -%}
+    {%- if requested not in known -%}
+        {{ exceptions.raise_compiler_error(
+            "Unknown transactions_encoding " ~ (requested | tojson) ~ ": use one of "
+            ~ known | join(', ') ~ " (auto reads UTF-8 and falls back to latin-1)."
+        ) }}
+    {%- endif -%}
     {%- if requested != 'auto' -%}
         {{ return(requested) }}
     {%- endif -%}
@@ -12,7 +19,7 @@
     {%- set probe -%}
         select count(probe) as decoded_lines
         from read_csv(
-            '{{ path }}',
+            {{ retail_segments.string_literal(path) }},
             header = true,
             all_varchar = true,
             encoding = 'utf-8',

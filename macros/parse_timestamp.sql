@@ -11,7 +11,7 @@
 {% macro duckdb__parse_timestamp(expression, formats) -%}
     coalesce(
         {%- for format in formats %}
-        try_strptime({{ expression }}, '{{ format }}'),
+        try_strptime({{ expression }}, {{ retail_segments.string_literal(format) }}),
         {%- endfor %}
         try_cast({{ expression }} as timestamp)
     )

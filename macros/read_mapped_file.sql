@@ -42,7 +42,7 @@
         ) }}
     {%- endif -%}
 
-    {%- set found = run_query("select count(*) from glob('" ~ path ~ "')").columns[0].values()[0] -%}
+    {%- set found = run_query("select count(*) from glob(" ~ retail_segments.string_literal(path) ~ ")").columns[0].values()[0] -%}
     {%- if found == 0 -%}
         {{ exceptions.raise_compiler_error(
             label | capitalize ~ " file not found: '" ~ path ~ "' (var " ~ path_var ~ "). " ~ not_found_hint
@@ -105,12 +105,12 @@
         {{ retail_segments.source_row_number(is_parquet and found == 1) }} as source_line_number,
         {%- for standard in standards %}
         {% if standard in mapping -%}
-        cast({{ adapter.quote(mapping[standard]) }} as {{ dbt.type_string() }})
+        cast({{ retail_segments.quoted_identifier(mapping[standard]) }} as {{ dbt.type_string() }})
         {%- else -%}
         cast(null as {{ dbt.type_string() }})
         {%- endif %} as {{ standard }},
         {%- endfor %}
-        '{{ path }}' as source_file,
-        '{{ encoding }}' as source_encoding
+        {{ retail_segments.string_literal(path) }} as source_file,
+        {{ retail_segments.string_literal(encoding) }} as source_encoding
     from {{ reader }}
 {%- endmacro %}

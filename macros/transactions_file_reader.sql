@@ -5,8 +5,13 @@
     so that a bad value rejects one line instead of failing the whole file. -#}
 {% macro transactions_file_reader(path, encoding) -%}
     {%- if retail_segments.is_parquet_path(path) -%}
-        read_parquet('{{ path }}', file_row_number = true)
+        read_parquet({{ retail_segments.string_literal(path) }}, file_row_number = true)
     {%- else -%}
-        read_csv('{{ path }}', header = true, all_varchar = true, encoding = '{{ encoding }}')
+        read_csv(
+            {{ retail_segments.string_literal(path) }},
+            header = true,
+            all_varchar = true,
+            encoding = {{ retail_segments.string_literal(encoding) }}
+        )
     {%- endif -%}
 {%- endmacro %}

@@ -14,7 +14,7 @@ segments as (
         lead(avg_revenue) over (order by segment_id) as next_avg_revenue,
         case segment_name
             {%- for label in labels %}
-            when '{{ label }}' then {{ loop.index }}
+            when {{ retail_segments.string_literal(label) }} then {{ loop.index }}
             {%- endfor %}
         end as label_position
 

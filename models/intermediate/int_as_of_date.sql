@@ -1,6 +1,6 @@
 -- One row: the date every customer, country and product fact is measured at.
 {%- if var('as_of_date', '') %}
-{%- set as_of_expression = "cast('" ~ var('as_of_date') ~ "' as date)" %}
+{%- set as_of_expression = retail_segments.date_literal(var('as_of_date'), 'as_of_date') %}
 {%- set as_of_source = 'var as_of_date' %}
 {%- else %}
 {%- set as_of_expression = 'cast(' ~ dbt.dateadd('day', 1, 'max(invoice_date)') ~ ' as date)' %}

@@ -1,3 +1,6 @@
+{%- set bins = var('rfm_tier_bins') %}
+{%- set low_max = retail_segments.integer_var('rfm_tier_bins.low_max', 3, bins['low_max']) %}
+{%- set mid_max = retail_segments.integer_var('rfm_tier_bins.mid_max', low_max, bins['mid_max']) %}
 -- One row per customer: quintile scores of recency, frequency and monetary value,
 -- the RFM cell, score, value tier and named RFM segment.
 with
@@ -39,8 +42,8 @@ cells as (
         || cast(monetary_score as {{ dbt.type_string() }}) as rfm_cell,
         recency_score + frequency_score + monetary_score as rfm_score,
         case
-            when recency_score + frequency_score + monetary_score <= {{ var('rfm_tier_bins')['low_max'] }} then 'Low'
-            when recency_score + frequency_score + monetary_score <= {{ var('rfm_tier_bins')['mid_max'] }} then 'Mid'
+            when recency_score + frequency_score + monetary_score <= {{ low_max }} then 'Low'
+            when recency_score + frequency_score + monetary_score <= {{ mid_max }} then 'Mid'
             else 'High'
         end as value_tier
 

@@ -2,6 +2,7 @@
 -- stg_retail__transaction_lines, so that classification and every fact downstream
 -- read orders and line items alike (see macro order_payment_statuses).
 {%- set statuses = retail_segments.order_payment_statuses() %}
+{%- set bounds = retail_segments.valid_value_bounds() %}
 with
 
 orders as (
@@ -54,7 +55,16 @@ final as (
         cast(null as {{ dbt.type_string() }}) as quantity_text,
         payment_classified.order_total_text as unit_price_text,
         payment_classified.payment_date_text as invoice_date_text,
-        payment_classified.raw_line_hash
+        payment_classified.raw_line_hash,
+        false as is_quantity_out_of_range,
+        coalesce(
+            not (
+                isfinite({{ retail_segments.try_cast_as('payment_classified.order_total_text', 'double') }})
+                and abs({{ retail_segments.try_cast_as('payment_classified.order_total_text', 'double') }})
+                <= {{ bounds['max_abs_unit_price'] }}
+            ),
+            false
+        ) as is_price_out_of_range
 
     from payment_classified
     left join customers

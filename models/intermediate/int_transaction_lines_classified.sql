@@ -10,6 +10,7 @@
     pre_hook="{{ retail_segments.set_preserve_insertion_order(not retail_segments.line_numbers_from_file()) }}",
     post_hook="{{ retail_segments.set_preserve_insertion_order(false) }}",
 ) }}
+{%- set bounds = retail_segments.valid_value_bounds() %}
 with
 
 lines as (
@@ -65,18 +66,33 @@ duplicate_groups as (
 
 ),
 
+several_customer_invoices as (
+
+    -- an invoice (order) number that carries more than one customer id: which
+    -- customer bought is unknown, so none of its lines counts
+    select invoice_no
+    from lines
+    where invoice_no is not null and customer_id is not null
+    group by 1
+    having count(distinct customer_id) > 1
+
+),
+
 flagged as (
 
     select
         lines.*,
         coalesce(lines.source_line_number > duplicate_groups.first_line_number, false) as is_exact_duplicate,
-        non_product_stock_codes.stock_code is not null as is_non_product_code
+        non_product_stock_codes.stock_code is not null as is_non_product_code,
+        several_customer_invoices.invoice_no is not null as has_several_customers
 
     from lines
     left join duplicate_groups
         on lines.raw_line_hash = duplicate_groups.raw_line_hash
     left join non_product_stock_codes
         on lines.stock_code = non_product_stock_codes.stock_code
+    left join several_customer_invoices
+        on lines.invoice_no = several_customer_invoices.invoice_no
 
 ),
 
@@ -90,12 +106,19 @@ classified as (
             when stock_code is null then 'missing_stock_code'
             when is_unpaid_order then 'unpaid_order'
             when invoiced_at is null then 'unparseable_date'
+            when invoice_date < {{ bounds['earliest_date'] }} or invoice_date > {{ bounds['latest_date'] }}
+                then 'date_out_of_range'
+            when coalesce(is_quantity_out_of_range, false) then 'quantity_out_of_range'
             when quantity is null then 'unparseable_quantity'
+            when coalesce(is_price_out_of_range, false) then 'price_out_of_range'
             when unit_price is null then 'unparseable_price'
+            when abs(quantity) * cast(unit_price as double) >= {{ bounds['max_abs_line_amount'] }}
+                then 'amount_out_of_range'
             when is_exact_duplicate then 'exact_duplicate'
             when is_adjustment_invoice then 'bad_debt_adjustment'
             when is_non_product_code then 'non_product_code'
             when customer_id is null then 'missing_customer'
+            when has_several_customers then 'invoice_with_several_customers'
             when quantity = 0 then 'zero_quantity'
             when unit_price <= 0 then 'non_positive_price'
             when is_cancellation_invoice and quantity > 0 then 'cancellation_with_positive_quantity'

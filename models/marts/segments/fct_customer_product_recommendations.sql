@@ -1,3 +1,4 @@
+{%- set per_customer = retail_segments.integer_var('recommendations_per_customer', 0) %}
 -- Per customer, the products most bought in their k-means segment that they have
 -- not bought yet: the top `recommendations_per_customer` (default 3).
 with
@@ -78,7 +79,7 @@ candidates as (
         on
             segments.segment_id = segment_products_ranked.segment_id
             and segment_products_ranked.segment_rank
-            <= customer_bought.products_bought + {{ var('recommendations_per_customer') }}
+            <= customer_bought.products_bought + {{ per_customer }}
 
 ),
 
@@ -130,7 +131,7 @@ final as (
         on not_yet_bought.segment_id = segment_sizes.segment_id
     left join products
         on not_yet_bought.stock_code = products.stock_code
-    where not_yet_bought.recommendation_rank <= {{ var('recommendations_per_customer') }}
+    where not_yet_bought.recommendation_rank <= {{ per_customer }}
 
 )
 

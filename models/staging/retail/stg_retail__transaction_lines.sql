@@ -1,4 +1,5 @@
 {{ config(materialized='view') }}
+{%- set bounds = retail_segments.valid_value_bounds() %}
 with
 
 source as (
@@ -50,7 +51,7 @@ parsed as (
         unit_price_text,
         customer_id_text,
         {{ retail_segments.try_cast_as('quantity_text', 'double') }} as quantity_number,
-        {{ retail_segments.try_cast_as('unit_price_text', 'decimal(18, 4)') }} as unit_price,
+        {{ retail_segments.try_cast_as('unit_price_text', 'double') }} as unit_price_number,
         {{ retail_segments.parse_timestamp('invoice_date_text', var('transactions_timestamp_formats')) }}
             as invoiced_at,
         {{ retail_segments.normalize_customer_id('customer_id_text') }} as customer_id
@@ -67,10 +68,16 @@ final as (
         stock_code,
         description,
         case
-            when quantity_number = floor(quantity_number)
+            when
+                isfinite(quantity_number)
+                and abs(quantity_number) <= {{ bounds['max_abs_quantity'] }}
+                and quantity_number = floor(quantity_number)
                 then cast(quantity_number as {{ dbt.type_bigint() }})
         end as quantity,
-        unit_price,
+        case
+            when isfinite(unit_price_number) and abs(unit_price_number) <= {{ bounds['max_abs_unit_price'] }}
+                then {{ retail_segments.try_cast_as('unit_price_text', 'decimal(18, 4)') }}
+        end as unit_price,
         invoiced_at,
         cast(invoiced_at as date) as invoice_date,
         customer_id,
@@ -82,7 +89,16 @@ final as (
         quantity_text,
         unit_price_text,
         invoice_date_text,
-        raw_line_hash
+        raw_line_hash,
+        -- a number, but not finite or beyond the plausible range (NaN, inf, 1e19)
+        coalesce(
+            not (isfinite(quantity_number) and abs(quantity_number) <= {{ bounds['max_abs_quantity'] }}),
+            false
+        ) as is_quantity_out_of_range,
+        coalesce(
+            not (isfinite(unit_price_number) and abs(unit_price_number) <= {{ bounds['max_abs_unit_price'] }}),
+            false
+        ) as is_price_out_of_range
 
     from parsed
 
