@@ -187,9 +187,13 @@ def carry_over(con: duckdb.DuckDBPyConnection, published: Path) -> None:
 
 
 def table_names(con: duckdb.DuckDBPyConnection, database: str) -> list[str]:
+    """Tables and views of the database's main schema (the line marts are views)."""
     rows = con.execute(
-        "select table_name from duckdb_tables() where database_name = ? and schema_name = 'main'",
-        [database],
+        "select table_name from duckdb_tables() where database_name = ? and schema_name = 'main'"
+        " union all "
+        "select view_name from duckdb_views() where database_name = ? and schema_name = 'main'"
+        " and not internal",
+        [database, database],
     ).fetchall()
     return [row[0] for row in rows]
 
