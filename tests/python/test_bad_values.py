@@ -132,25 +132,28 @@ def test_the_as_of_date_ignores_rejected_lines(bad_build: DbtRun) -> None:
 
 
 @pytest.mark.parametrize(
-    ("var", "value"),
+    ("var", "value", "model"),
     [
-        ("as_of_date", "2011-12-01'; drop table dim_customers; --"),
-        ("as_of_date", "2011-13-01"),
-        ("earliest_invoice_date", "1990"),
-        ("latest_invoice_date", "tomorrow"),
+        ("as_of_date", "2011-12-01'; drop table dim_customers; --", "int_as_of_date"),
+        ("as_of_date", "2011-13-01", "int_as_of_date"),
+        ("earliest_invoice_date", "1990", "int_transaction_lines_classified"),
+        ("latest_invoice_date", "tomorrow", "int_transaction_lines_classified"),
     ],
 )
 def test_a_date_var_that_is_not_a_date_stops_with_a_clear_error(
-    tmp_path: Path, var: str, value: str
+    tmp_path: Path, var: str, value: str, model: str
 ) -> None:
+    """Checked when the model that uses the var is compiled, before any SQL runs
+    (compiling only that model keeps the test fast; a build stops at the same step)."""
     path = write_file(tmp_path / "export.csv")
-    run = run_dbt(tmp_path, ["build"], {"transactions_path": str(path), var: value}, check=False)
+    run = run_dbt(
+        tmp_path,
+        ["compile", "--select", model],
+        {"transactions_path": str(path), var: value},
+        check=False,
+    )
     assert run.returncode != 0
     assert f"The var {var}" in run.output and "YYYY-MM-DD" in run.output, run.output[-3000:]
-    # nothing was built from the bad value
-    assert not run.database.exists() or "dim_customers" not in str(
-        run.query("select table_name from information_schema.tables").table_name.tolist()
-    )
 
 
 # ---- settings are data, never SQL ------------------------------------------------
@@ -190,19 +193,36 @@ def test_paths_labels_and_headers_with_quotes_are_read_as_they_are(tmp_path: Pat
 
 
 @pytest.mark.parametrize(
-    ("dbt_vars", "words"),
+    ("dbt_vars", "model", "words"),
     [
-        ({"recommendations_per_customer": "3; drop table dim_customers"}, "must be a whole number"),
-        ({"rfm_tier_bins": {"low_max": "8) or (1=1", "mid_max": 11}}, "must be a whole number"),
-        ({"transactions_encoding": "utf-8'); select 1; --"}, "Unknown transactions_encoding"),
+        (
+            {"recommendations_per_customer": "3; drop table dim_customers"},
+            "fct_customer_product_recommendations",
+            "must be a whole number",
+        ),
+        (
+            {"rfm_tier_bins": {"low_max": "8) or (1=1", "mid_max": 11}},
+            "int_customers_rfm_scored",
+            "must be a whole number",
+        ),
+        (
+            {"transactions_encoding": "utf-8'); select 1; --"},
+            "base_retail__transaction_lines",
+            "Unknown transactions_encoding",
+        ),
     ],
     ids=["recommendations", "rfm_tier_bins", "encoding"],
 )
 def test_a_crafted_setting_stops_with_a_clear_error(
-    tmp_path: Path, dbt_vars: dict, words: str
+    tmp_path: Path, dbt_vars: dict, model: str, words: str
 ) -> None:
     path = write_file(tmp_path / "export.csv")
-    run = run_dbt(tmp_path, ["build"], {"transactions_path": str(path), **dbt_vars}, check=False)
+    run = run_dbt(
+        tmp_path,
+        ["compile", "--select", model],
+        {"transactions_path": str(path), **dbt_vars},
+        check=False,
+    )
     assert run.returncode != 0
     assert words in run.output, run.output[-3000:]
 
@@ -212,5 +232,8 @@ def test_a_crafted_path_is_only_a_file_name(tmp_path: Path) -> None:
     does not exist, so the build says so and creates nothing."""
     crafted = str(tmp_path / "x.csv') as t; drop table if exists dim_customers; select ('1")
     run = run_dbt(tmp_path, ["build"], {"transactions_path": crafted}, check=False)
+    assert not run.database.exists() or "dim_customers" not in set(
+        run.query("select table_name from information_schema.tables").table_name
+    )
     assert run.returncode != 0
     assert "Transactions file not found" in run.output, run.output[-3000:]
