@@ -30,17 +30,8 @@ from benchmarks.pipeline_counts import (
     profile_memory_limit,
     timestamp_formats,
 )
+from retail_segments.demo_data.tables import TRANSACTION_COLUMNS  # the UCI header
 
-RAW_COLUMNS = (
-    "InvoiceNo",
-    "StockCode",
-    "Description",
-    "Quantity",
-    "InvoiceDate",
-    "UnitPrice",
-    "CustomerID",
-    "Country",
-)
 STANDARD_NAMES = (
     "invoice_no",
     "stock_code",
@@ -65,7 +56,7 @@ def raw_lines_sql(path: Path) -> str:
     """The file as text columns with standard names and 1-based line numbers."""
     columns = ",\n".join(
         f'        cast("{raw}" as varchar) as raw_{name}'
-        for raw, name in zip(RAW_COLUMNS, STANDARD_NAMES, strict=True)
+        for raw, name in zip(TRANSACTION_COLUMNS, STANDARD_NAMES, strict=True)
     )
     return f"""
     select
@@ -314,17 +305,7 @@ def counts(con: duckdb.DuckDBPyConnection) -> Counts:
         "select rejection_reason, count(*) from classified_lines"
         " where line_status = 'rejected' group by 1"
     ).fetchall()
-    sales, cancellations, rejected, customers, revenue, countries, products = row
-    return Counts(
-        sales=sales,
-        cancellations=cancellations,
-        rejected=rejected,
-        customers=customers,
-        revenue=round(revenue or 0.0, 2),
-        countries=countries,
-        products=products,
-        rejected_by_reason={reason: n for reason, n in reasons},
-    )
+    return Counts.from_rows(row, reasons)
 
 
 def run(path: Path, work_dir: Path) -> Counts:

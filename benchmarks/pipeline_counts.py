@@ -35,6 +35,22 @@ class Counts:
     products: int
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
 
+    @classmethod
+    def from_rows(cls, row: tuple, reasons: list[tuple[str, int]]) -> Counts:
+        """From one row (sales, cancellations, rejected, customers, revenue, countries,
+        products) and (reason, lines) pairs: how every pipeline's SQL reports them."""
+        sales, cancellations, rejected, customers, revenue, countries, products = row
+        return cls(
+            sales=sales,
+            cancellations=cancellations,
+            rejected=rejected,
+            customers=customers,
+            revenue=round(revenue or 0.0, 2),
+            countries=countries,
+            products=products,
+            rejected_by_reason=dict(reasons),
+        )
+
     def summary(self) -> str:
         reasons = ", ".join(f"{name} {n:,}" for name, n in sorted(self.rejected_by_reason.items()))
         return (

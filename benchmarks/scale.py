@@ -156,17 +156,7 @@ def dbt_counts(database: Path) -> Counts:
             "select rejection_reason, count(*) from fct_rejected_lines group by 1"
         ).fetchall()
     assert row is not None
-    sales, cancellations, rejected, customers, revenue, countries, products = row
-    return Counts(
-        sales=sales,
-        cancellations=cancellations,
-        rejected=rejected,
-        customers=customers,
-        revenue=round(revenue or 0.0, 2),
-        countries=countries,
-        products=products,
-        rejected_by_reason={reason: n for reason, n in reasons},
-    )
+    return Counts.from_rows(row, reasons)
 
 
 def run_dbt_build(parquet: Path, work: Path) -> tuple[Measured, dict[str, dict[str, float]]]:
