@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("SEGMENTS_VENV", ROOT / ".venv"))
 REQUIREMENTS = {"build": ROOT / "requirements.txt", "test": ROOT / "requirements-dev.txt"}
 FAST_SELECTION = ["-m", "not integration"]  # the marker is registered in pyproject.toml
+# Two pytest-xdist workers: a dbt build keeps one core busy with dbt's own Python
+# most of the time, so a second worker about halves the suite on two cores.
+# tests/python/conftest.py keeps the tests that share a build on one worker.
+WORKERS = ["-n", "2"]
 
 
 def venv_python() -> Path:
@@ -70,10 +74,12 @@ def link_package() -> None:
 
 
 def pytest_arguments(rest: list[str]) -> list[str]:
-    """pytest's arguments for `run.py test ...`: `--fast` leaves the integration tests out."""
+    """pytest's arguments for `run.py test ...`: two workers unless `-n` is given
+    (`-n 0` runs in one process), and `--fast` leaves the integration tests out."""
+    workers = [] if any(a == "-n" or a.startswith("-n") for a in rest) else WORKERS
     if "--fast" not in rest:
-        return rest
-    return [*FAST_SELECTION, *(argument for argument in rest if argument != "--fast")]
+        return [*workers, *rest]
+    return [*workers, *FAST_SELECTION, *(argument for argument in rest if argument != "--fast")]
 
 
 def main(argv: list[str]) -> int:

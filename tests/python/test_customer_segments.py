@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
-from support.builds import DemoBuild, build_demo, run_dbt
+from support.builds import DemoBuild, run_dbt
 
 pytestmark = pytest.mark.integration  # every test builds the project or reads a build
 
+SEGMENTATIONS = ("customer", "product", "country", "demographic")
 SEGMENT_TABLES = (
     "dim_customers",
     "dim_customer_segments",
     "diag_customer_segment_sweep",
     "dim_rfm_segments",
     "fct_customer_product_recommendations",
+    "dim_products",
+    "dim_product_segments",
+    "dim_countries",
+    "dim_country_segments",
+    "dim_customer_demographics",
+    "dim_demographic_segments",
+    "diag_segment_models",
 )
 CUSTOMER_MODELS = (
     "+dim_customers +dim_customer_segments +dim_rfm_segments"
@@ -87,12 +96,31 @@ def table_digest(database: Path, table: str) -> str:
     return hashlib.sha256(ordered.to_csv(index=False).encode()).hexdigest()
 
 
-def test_two_builds_give_byte_identical_segment_tables(tmp_path: Path) -> None:
-    first = build_demo(tmp_path / "first", 60_000)
-    second = build_demo(tmp_path / "second", 60_000)
+def refit_copy(demo_build: DemoBuild, workdir: Path, **dbt_vars: object):
+    """A copy of the demo warehouse with every segmentation fitted again (k-means, the
+    Python models and everything after them; exports left out) with `dbt_vars`."""
+    workdir.mkdir(parents=True)
+    shutil.copy(demo_build.run.database, workdir / "warehouse.duckdb")
+    files = demo_build.files
+    selection = " ".join(f"int_{entity}_segments_swept+" for entity in SEGMENTATIONS)
+    return run_dbt(
+        workdir,
+        ["build", "--select", selection, "--exclude", "path:models/exports"],
+        {
+            "transactions_path": str(files["transactions"]),
+            "customers_path": str(files["attributes"]),
+            **dbt_vars,
+        },
+    )
+
+
+def test_fitting_again_gives_byte_identical_segment_tables(
+    demo_build: DemoBuild, tmp_path: Path
+) -> None:
+    again = refit_copy(demo_build, tmp_path / "again")
     for table in SEGMENT_TABLES:
-        assert table_digest(first.run.database, table) == table_digest(
-            second.run.database, table
+        assert table_digest(demo_build.run.database, table) == table_digest(
+            again.database, table
         ), table
 
 
@@ -116,10 +144,31 @@ def write_lines(path: Path, customers: list[tuple[str, int, float, str]]) -> Pat
 
 
 def build_tiny(tmp_path: Path, customers: list[tuple[str, int, float, str]], **dbt_vars: object):
+    """The customer models and their data tests on a tiny file (the YAML unit tests,
+    which do not read the file, run in the full builds)."""
     path = write_lines(tmp_path / "tiny.csv", customers)
     return run_dbt(
         tmp_path,
-        ["build", "--select", CUSTOMER_MODELS, "--indirect-selection", "cautious"],
+        [
+            "build",
+            "--select",
+            CUSTOMER_MODELS,
+            "--indirect-selection",
+            "cautious",
+            "--exclude-resource-type",
+            "unit_test",
+        ],
+        {"transactions_path": str(path), **dbt_vars},
+        check=False,
+    )
+
+
+def sweep_tiny(tmp_path: Path, customers: list[tuple[str, int, float, str]], **dbt_vars: object):
+    """Only the models up to the customer k sweep, where the settings are checked."""
+    path = write_lines(tmp_path / "tiny.csv", customers)
+    return run_dbt(
+        tmp_path,
+        ["run", "--select", "+int_customer_segments_swept"],
         {"transactions_path": str(path), **dbt_vars},
         check=False,
     )
@@ -160,20 +209,17 @@ def test_fewer_customers_than_k_min_shrink_k_with_a_warning(tmp_path: Path) -> N
 
 
 def test_forced_k_is_used(demo_build: DemoBuild, tmp_path: Path) -> None:
-    run = run_dbt(
-        tmp_path,
-        ["build", "--select", CUSTOMER_MODELS, "--indirect-selection", "cautious"],
-        {"transactions_path": str(demo_build.files["transactions"]), "customer_segment_k": 3},
-    )
+    run = refit_copy(demo_build, tmp_path / "forced", customer_segment_k=3)
     sweep = run.query("select k, selection_rule from diag_customer_segment_sweep where is_chosen")
     assert sweep.k.tolist() == [3]
     assert "forced" in sweep.selection_rule.iloc[0]
     assert run.query("select count(*) as n from dim_customer_segments").n.iloc[0] == 3
+    assert run.query("select count(distinct segment_id) as n from dim_customers").n.iloc[0] == 3
 
 
 def test_a_feature_that_does_not_exist_fails_with_a_clear_error(tmp_path: Path) -> None:
     lines = [(str(c), c, 1.0 + c, f"2011-0{1 + c % 9}-01") for c in range(1, 30)]
-    run = build_tiny(tmp_path, lines, customer_segment_features=["recency_days", "loyalty"])
+    run = sweep_tiny(tmp_path, lines, customer_segment_features=["recency_days", "loyalty"])
     assert run.returncode != 0
     assert "loyalty" in run.output
     assert "recency_days" in run.output  # the available columns are listed
@@ -183,7 +229,7 @@ def test_a_feature_that_does_not_exist_fails_with_a_clear_error(tmp_path: Path) 
 def test_an_all_null_feature_fails_with_a_clear_error(tmp_path: Path, feature: str) -> None:
     # every customer buys on one day only, so the gap between purchase days is null
     lines = [(str(c), c, 1.0 + c, f"2011-0{1 + c % 9}-01") for c in range(1, 30)]
-    run = build_tiny(
+    run = sweep_tiny(
         tmp_path,
         lines,
         customer_segment_features=["monetary", feature],

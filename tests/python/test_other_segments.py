@@ -6,10 +6,11 @@ attribute table. These tests check:
 
 * the library options those segmentations need (describe names in vocabulary
   order, a forced k limited to the data), without dbt;
-* on UCI Online Retail I (the session build `uci_build`, no attribute table): the
-  country tiers and product segments against an independent pandas group-by of the
-  built tables, the country tiers against k-means written out with numpy and
-  scikit-learn, and that the demographic models are skipped, not failed;
+* on UCI Online Retail I (the session build `uci_build`): the country tiers and
+  product segments against an independent pandas group-by of the built tables,
+  and the country tiers against k-means written out with numpy and scikit-learn;
+* on UCI Online Retail II (the session build `uci2_build`, no attribute table):
+  that the demographic models are built empty, not failed, and documented;
 * on the Mall Customers attribute table joined to a small synthetic transactions
   file that shares customer ids: the demographic tables, an independent
   recomputation with scikit-learn, and the attribute columns of `dim_customers`.
@@ -234,28 +235,28 @@ def test_product_segments_follow_revenue_on_uci(uci_build: DbtRun) -> None:
     assert profile.revenue_share.sum() == pytest.approx(1, abs=1e-4)
 
 
-def test_demographic_models_are_empty_without_customers_path(uci_build: DbtRun) -> None:
+def test_demographic_models_are_empty_without_customers_path(uci2_build: DbtRun) -> None:
     """Nothing is switched off: without an attribute table the demographic tables
     exist (BI dashboards and the report find them) and hold no rows, so no table of
     an earlier build with attributes can survive with stale rows."""
-    tables = set(uci_build.query("select table_name from information_schema.tables").table_name)
+    tables = set(uci2_build.query("select table_name from information_schema.tables").table_name)
     assert "dim_customers" in tables and "dim_country_segments" in tables
     assert tables >= DEMOGRAPHIC_TABLES
     counts = {
-        table: int(uci_build.query(f'select count(*) as n from "{table}"').n.iloc[0])
+        table: int(uci2_build.query(f'select count(*) as n from "{table}"').n.iloc[0])
         for table in sorted(DEMOGRAPHIC_TABLES)
     }
     assert counts == dict.fromkeys(sorted(DEMOGRAPHIC_TABLES), 0)
-    attributes = uci_build.query(
+    attributes = uci2_build.query(
         f"select count({'), count('.join(ATTRIBUTE_COLUMNS)}) from dim_customers"
     )
     assert attributes.iloc[0].tolist() == [0, 0, 0, 0]  # the columns exist, all null
 
 
-def test_docs_generate_without_customers_path(uci_build: DbtRun) -> None:
-    path = shared_file("online_retail.csv.gz")
-    run_dbt(uci_build.database.parent, ["docs", "generate"], {"transactions_path": str(path)})
-    catalog = json.loads((uci_build.database.parent / "target" / "catalog.json").read_text())
+def test_docs_generate_without_customers_path(uci2_build: DbtRun) -> None:
+    path = shared_file("online_retail_ii.csv.gz")
+    run_dbt(uci2_build.database.parent, ["docs", "generate"], {"transactions_path": str(path)})
+    catalog = json.loads((uci2_build.database.parent / "target" / "catalog.json").read_text())
     nodes = {node["metadata"]["name"]: node for node in catalog["nodes"].values()}
     assert "dim_country_segments" in nodes
     # the empty demographic profile is documented with its columns all the same

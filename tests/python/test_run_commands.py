@@ -9,13 +9,20 @@ import run
 from retail_segments import dbt_runner
 
 
-def test_test_command_passes_arguments_through() -> None:
-    assert run.pytest_arguments(["-k", "report", "-x"]) == ["-k", "report", "-x"]
+def test_test_command_passes_arguments_through_to_two_workers() -> None:
+    assert run.pytest_arguments(["-k", "report", "-x"]) == [
+        *("-n", "2"),
+        *("-k", "report", "-x"),
+    ]
+
+
+def test_a_given_worker_count_replaces_the_default() -> None:
+    assert run.pytest_arguments(["-n", "0", "-x"]) == ["-n", "0", "-x"]
 
 
 def test_fast_leaves_the_integration_tests_out() -> None:
     arguments = run.pytest_arguments(["--fast", "-x"])
-    assert arguments == ["-m", "not integration", "-x"]
+    assert arguments == ["-n", "2", "-m", "not integration", "-x"]
 
 
 def test_dbt_command_points_at_the_project_and_passes_vars_as_json(tmp_path: Path) -> None:
