@@ -51,7 +51,10 @@
 
     {%- set is_parquet = retail_segments.is_parquet_path(path) -%}
     {#- Parquet text is UTF-8 by definition: only CSV files are probed -#}
-    {%- set encoding = 'utf-8' if is_parquet else retail_segments.detect_csv_encoding(path, encoding) -%}
+    {%- set detected = {'encoding': 'utf-8', 'probe': none, 'has_first_line': true} if is_parquet
+        else retail_segments.detect_csv_encoding(path, encoding, label) -%}
+    {%- do retail_segments.check_file_lines(path, label, path_var, detected) -%}
+    {%- set encoding = detected['encoding'] -%}
     {%- set reader = retail_segments.transactions_file_reader(path, encoding) -%}
     {%- set file_columns = run_query('describe select * from ' ~ reader).columns[0].values()
         | reject('equalto', 'file_row_number') | list -%}
