@@ -104,7 +104,7 @@ final as (
 
     select
         cast(as_of_date as date) as as_of_date,
-        '{{ as_of_source }}' as as_of_date_source
+        {{ retail_segments.string_literal(as_of_source) }} as as_of_date_source
 
     from checked
 

@@ -58,7 +58,7 @@ parsed as (
         {{ retail_segments.parse_timestamp('invoice_date_text', formats) }} as invoiced_at_as_written,
         -- d/d/yyyy text read the other way round: its first two numbers swapped
         case
-            when regexp_matches(invoice_date_text, '{{ day_month }}')
+            when regexp_matches(invoice_date_text, {{ retail_segments.string_literal(day_month) }})
                 then {{ retail_segments.parse_timestamp(
                     "regexp_replace(invoice_date_text, '" ~ day_month ~ "', '\\2/\\1/')", formats
                 ) }}
