@@ -22,7 +22,7 @@ import csv
 import gzip
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,18 +30,11 @@ import pandas as pd
 import pytest
 from support.builds import DbtRun, run_dbt
 
+from retail_segments.demo_data.tables import TRANSACTION_COLUMNS
+
 pytestmark = pytest.mark.integration
 
-HEADER = [
-    "InvoiceNo",
-    "StockCode",
-    "Description",
-    "Quantity",
-    "InvoiceDate",
-    "UnitPrice",
-    "CustomerID",
-    "Country",
-]
+HEADER = list(TRANSACTION_COLUMNS)  # the UCI Online Retail I header
 ISO = "2011-01-05 10:00:00"
 
 
@@ -240,7 +233,7 @@ class FileCase:
 
     name: str
     var: str
-    write: object  # Callable[[Path], Path]
+    write: Callable[[Path], Path]
     words: tuple[str, ...]
 
 
@@ -323,7 +316,7 @@ def file_runs(
         paths = {}
         for case in cases:
             name = re.sub("[^a-z0-9]+", "_", case.name) + SUFFIX.get(case.name, ".csv")
-            paths[case.name] = case.write(work / name)  # type: ignore[operator]
+            paths[case.name] = case.write(work / name)
         dbt_vars = {**settings, **{case.var: str(paths[case.name]) for case in cases}}
         models = [STAGING_MODEL[case.var] for case in cases]
         runs[group] = (run_dbt(work, ["run", "--select", *models], dbt_vars, check=False), paths)
