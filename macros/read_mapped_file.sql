@@ -101,6 +101,8 @@
             ~ "Rename the columns, or map them with --vars '{" ~ overrides_var ~ ": {"
             ~ missing[0] ~ ": \"Your Column\"}}'. Recognised names (compared in lower case, "
             ~ "letters and digits only): " ~ recognised | join('; ')
+            ~ (". The file was read as one column: its delimiter may be one the reader did not "
+                ~ "recognise, or its first lines are malformed" if file_columns | length == 1 else "")
         ) }}
     {%- endif -%}
 
