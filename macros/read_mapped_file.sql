@@ -60,6 +60,12 @@
         | reject('equalto', 'file_row_number') | list -%}
 
     {%- set overrides = var(overrides_var, {}) or {} -%}
+    {%- if overrides is not mapping -%}
+        {{ exceptions.raise_compiler_error(
+            "The var " ~ overrides_var ~ " must map standard names to file columns, e.g. "
+            ~ "{" ~ standards[0] ~ ": \"Your Column\"}; got " ~ (overrides | string | tojson) ~ "."
+        ) }}
+    {%- endif -%}
     {%- set mapping = {} -%}
     {%- set used = [] -%}
     {#- explicit mappings first, so that an alias never takes a column the user named -#}
