@@ -6,7 +6,7 @@
 {%- set as_of_expression = retail_segments.date_literal(var('as_of_date'), 'as_of_date') %}
 {%- set as_of_source = 'var as_of_date' %}
 {%- else %}
-{%- set as_of_expression = 'cast(' ~ dbt.dateadd('day', 1, 'line_counts.last_valid_date') ~ ' as date)' %}
+{%- set as_of_expression = 'cast(' ~ dbt.dateadd('day', 1, 'last_valid_date') ~ ' as date)' %}
 {%- set as_of_source = 'day after the last invoice' %}
 {%- endif %}
 {%- set path_var = 'orders_path' if retail_segments.input_shape() == 'orders' else 'transactions_path' %}
@@ -52,10 +52,33 @@ top_reasons as (
 
     select
         string_agg(
-            rejection_reason || ' (' || lines || ' lines)', ', ' order by lines desc, rejection_reason
+            rejection_reason || ' (' || lines || ' lines)', ', ' order by lines desc, rejection_reason asc
         ) as reasons
 
     from rejection_reasons
+
+),
+
+diagnosis as (
+
+    select
+        line_counts.*,
+        coalesce(top_reasons.reasons, 'none') as reasons,
+        case
+            when line_counts.decimal_comma_prices > 0
+                then 'prices written with a decimal comma (e.g. 2,55): write them with a decimal point'
+            when line_counts.currency_sign_prices > 0
+                then 'prices carrying a currency sign (e.g. £2.55): export plain numbers'
+            when line_counts.unparseable_date_example is not null
+                then concat(
+                    'dates such as "', line_counts.unparseable_date_example,
+                    '" match none of the var transactions_timestamp_formats: add their format'
+                )
+            else 'a wrong delimiter or column mapping (var transactions_columns), or numbers it cannot parse'
+        end as likely_cause
+
+    from line_counts
+    cross join top_reasons
 
 ),
 
@@ -63,40 +86,26 @@ checked as (
 
     select
         case
-            when line_counts.valid_lines = 0
-                then error(
-                    'File ' || {{ retail_segments.string_literal(file_name) }}
-                    || ': every one of its ' || line_counts.lines || ' lines was rejected, so there is '
-                    || 'nothing to measure. Reasons: ' || coalesce(top_reasons.reasons, 'none') || '. Likely cause: '
-                    || case
-                        when line_counts.decimal_comma_prices > 0
-                            then 'prices written with a decimal comma (e.g. 2,55): write them with a decimal '
-                            || 'point, or export the file with another number format'
-                        when line_counts.currency_sign_prices > 0
-                            then 'prices carrying a currency sign (e.g. £2.55): export plain numbers'
-                        when line_counts.unparseable_date_example is not null
-                            then 'dates such as "' || line_counts.unparseable_date_example || '" match none of '
-                            || 'the var transactions_timestamp_formats: add their format'
-                        else 'a wrong delimiter or column mapping (check the columns the file was read '
-                            || 'with, var transactions_columns) or number formats the reader cannot parse'
-                    end
-                    || '. The table int_transaction_lines_classified holds every line with its reason.'
-                )
+            when valid_lines = 0
+                then error(concat(
+                    'File ', {{ retail_segments.string_literal(file_name) }}, ': every one of its ', lines,
+                    ' lines was rejected, so there is nothing to measure. Reasons: ', reasons,
+                    '. Likely cause: ', likely_cause,
+                    '. The table int_transaction_lines_classified holds every line with its reason.'
+                ))
             {%- if var('as_of_date', '') %}
-            when {{ as_of_expression }} <= line_counts.first_valid_date
-                then error(
-                    'The var as_of_date (' || {{ as_of_expression }} || ') is not after the first valid line of file '
-                    || {{ retail_segments.string_literal(file_name) }} || ' (' || line_counts.first_valid_date
-                    || '; the last is ' || line_counts.last_valid_date || '): facts count the lines before '
-                    || 'the as-of date, and there are none. Set as_of_date after '
-                    || line_counts.first_valid_date || ', or leave it empty for the day after the last invoice.'
-                )
+            when {{ as_of_expression }} <= first_valid_date
+                then error(concat(
+                    'The var as_of_date (', {{ as_of_expression }}, ') is not after the first valid line of file ',
+                    {{ retail_segments.string_literal(file_name) }}, ' (', first_valid_date, '; the last is ',
+                    last_valid_date, '): facts count the lines before the as-of date, and there are none. ',
+                    'Set as_of_date after ', first_valid_date, ', or leave it empty for the day after the last invoice.'
+                ))
             {%- endif %}
             else {{ as_of_expression }}
         end as as_of_date
 
-    from line_counts
-    cross join top_reasons
+    from diagnosis
 
 ),
 

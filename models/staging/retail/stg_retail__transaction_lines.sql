@@ -60,7 +60,8 @@ parsed as (
         case
             when regexp_matches(invoice_date_text, {{ retail_segments.string_literal(day_month) }})
                 then {{ retail_segments.parse_timestamp(
-                    "regexp_replace(invoice_date_text, '" ~ day_month ~ "', '\\2/\\1/')", formats
+                    "regexp_replace(invoice_date_text, " ~ retail_segments.string_literal(day_month)
+                    ~ ", '\\2/\\1/')", formats
                 ) }}
         end as invoiced_at_swapped,
         {{ retail_segments.normalize_customer_id('customer_id_text') }} as customer_id
