@@ -8,7 +8,9 @@
   UTF-16 big-endian and malformed files stop the build with an error naming the
   file and what to do. Several files are checked by one `dbt run` of the staging
   models that read them (the transactions, customer attribute and orders files are
-  read by independent models, so each reports its own error).
+  read by independent models, so each reports its own error). The files that must
+  be read ride along: a latin-1 attribute table with the bad lines, a UTF-16 orders
+  export with the orders group.
 - **Whole-file outcomes**: a file whose every line is rejected and an `as_of_date`
   before all data stop with what happened.
 - **Settings** (`INJECTIONS`): a crafted value through each var that reaches SQL
@@ -110,6 +112,8 @@ LINES = [
     ),
 ]
 LINE_MODELS = "+fct_sales_lines +fct_cancellation_lines +fct_rejected_lines int_as_of_date"
+# built with it: an attribute table with a latin-1 byte on line 3 and no UTF-8 letter
+LINE_MODELS += " base_attributes__customers"
 
 
 def write_csv(path: Path, rows: list[tuple[str, ...]], header: list[str] = HEADER) -> Path:
@@ -132,7 +136,7 @@ def lines_build(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     return run_dbt(
         work,
         ["build", "--select", LINE_MODELS, "--indirect-selection", "cautious"],
-        {"transactions_path": str(path)},
+        {"transactions_path": str(path), "customers_path": str(latin1_attributes(work))},
         check=False,
     )
 
@@ -221,10 +225,18 @@ def utf16_big_endian(path: Path) -> Path:
     return write_bytes(path, b"\xfe\xff" + text.encode("utf-16-be"))
 
 
-def latin1_orders(path: Path) -> Path:
-    content = csv_bytes([("1", "7", "10.50", "paid", ISO)], ORDERS_HEADER)
-    content += f"2,8,11.00,pay\xe9,{ISO}\n".encode("latin-1")
-    return write_bytes(path, content)
+def utf16_orders(path: Path) -> Path:
+    """Little-endian UTF-16 with its byte-order mark (what Excel's "Unicode text" writes)."""
+    text = csv_bytes(
+        [("1", "7", "10.50", "paid", ISO), ("2", "8", "11.00", "payé", ISO)], ORDERS_HEADER
+    )
+    return write_bytes(path, text.decode("utf-8").encode("utf-16"))
+
+
+def latin1_attributes(folder: Path) -> Path:
+    content = csv_bytes([("1", "Male", "30", "15", "39")], ATTRIBUTES_HEADER)
+    content += "2,Fem\xe9nin,31,16,40\n".encode("latin-1")
+    return write_bytes(folder / "latin1 people.csv", content)
 
 
 @dataclass(frozen=True)
@@ -273,14 +285,8 @@ FILE_GROUPS: dict[str, tuple[dict[str, object], list[FileCase]]] = {
         ],
     ),
     "orders": (
-        {"input_shape": "orders", "transactions_encoding": "utf-8"},
+        {"input_shape": "orders"},
         [
-            FileCase(
-                "latin-1 read as utf-8",
-                "orders_path",
-                latin1_orders,
-                ("is not valid utf-8", "line 3", "transactions_encoding"),
-            ),
             FileCase(
                 "header only",
                 "order_customers_path",
@@ -296,6 +302,8 @@ FILE_GROUPS: dict[str, tuple[dict[str, object], list[FileCase]]] = {
         ],
     ),
 }
+# files of a group that must be read (see test_a_utf16_file_is_read_as_utf16)
+GOOD_FILES = {"orders": {"orders_path": utf16_orders}}
 STAGING_MODEL = {
     "transactions_path": "base_retail__transaction_lines",
     "customers_path": "base_attributes__customers",
@@ -319,6 +327,9 @@ def file_runs(
             paths[case.name] = case.write(work / name)
         dbt_vars = {**settings, **{case.var: str(paths[case.name]) for case in cases}}
         models = [STAGING_MODEL[case.var] for case in cases]
+        for var, write in GOOD_FILES.get(group, {}).items():
+            dbt_vars[var] = str(write(work / f"good_{var}.csv"))
+            models.append(STAGING_MODEL[var])
         runs[group] = (run_dbt(work, ["run", "--select", *models], dbt_vars, check=False), paths)
     return runs
 
@@ -345,34 +356,33 @@ def test_a_bad_file_stops_with_an_error_naming_it(
     assert errors is not None and int(errors.group(1)) == len(FILE_GROUPS[group][1])
 
 
-def test_utf16_and_latin1_files_are_read_in_their_own_encoding(tmp_path: Path) -> None:
-    """UTF-16 (byte-order mark FF FE) is read as UTF-16; a file with latin-1 bytes and
-    no UTF-8 letter is read as latin-1 with a warning naming its first such line."""
-    transactions = write_bytes(
-        tmp_path / "utf16.csv",
-        csv_bytes([line("1", country="España"), line("2")]).decode().encode("utf-16"),
+def test_a_latin1_file_is_read_as_latin1_with_a_warning_naming_its_first_line(
+    lines_build: DbtRun,
+) -> None:
+    """No UTF-8 letter in the file, a latin-1 byte on line 3: latin-1, and a warning."""
+    output = " ".join(lines_build.output.split())
+    assert "latin1 people.csv' is not UTF-8" in output
+    assert "the first at line 3" in output and "so it is read as latin-1" in output
+    genders = lines_build.query(
+        "select gender, source_encoding from base_attributes__customers order by source_line_number"
     )
-    content = csv_bytes([("1", "Male", "30", "15", "39")], ATTRIBUTES_HEADER)
-    content += "2,Fem\xe9nin,31,16,40\n".encode("latin-1")
-    attributes = write_bytes(tmp_path / "latin 1.csv", content)
-    run = run_dbt(
-        tmp_path,
-        ["run", "--select", "base_retail__transaction_lines", "base_attributes__customers"],
-        {"transactions_path": str(transactions), "customers_path": str(attributes)},
-        check=False,
-    )
-    assert run.returncode == 0, run.output[-4000:]
-    output = " ".join(run.output.split())
-    assert f"'{attributes}' is not UTF-8" in output
-    assert "the first at line 3" in output and "read as latin-1" in output
-    lines = run.query(
-        "select country, source_encoding from base_retail__transaction_lines"
+    assert genders.gender.tolist() == ["Male", "Feménin"]
+    assert set(genders.source_encoding) == {"latin-1"}
+
+
+def test_a_utf16_file_is_read_as_utf16(
+    file_runs: dict[str, tuple[DbtRun, dict[str, Path]]],
+) -> None:
+    """Byte-order mark FF FE: read as UTF-16 (here the orders export of the orders group,
+    whose other files fail; the orders model is built)."""
+    run, _ = file_runs["orders"]
+    orders = run.query(
+        "select order_id, payment_status, source_encoding from base_shop__orders"
         " order by source_line_number"
     )
-    assert lines.country.tolist() == ["España", "United Kingdom"]
-    assert set(lines.source_encoding) == {"utf-16"}
-    genders = run.query("select gender from base_attributes__customers order by source_line_number")
-    assert genders.gender.tolist() == ["Male", "Feménin"]
+    assert orders.order_id.tolist() == ["1", "2"]
+    assert orders.payment_status.tolist() == ["paid", "payé"]
+    assert set(orders.source_encoding) == {"utf-16"}
 
 
 # ---- whole-file outcomes -----------------------------------------------------------
