@@ -4,16 +4,24 @@
   {#- The absolute folder of var export_path: a relative path resolves against the project
       folder, so the views over the files work from any working directory. -#}
   {%- set root = (var('export_path', 'exports') | string).rstrip('/') -%}
-  {%- if retail_segments.is_absolute_path(root) -%}
-    {{- root -}}
-  {%- else -%}
+  {%- if not retail_segments.is_absolute_path(root) -%}
     {%- set project = invocation_args_dict.get('project_dir') | string -%}
     {%- if not retail_segments.is_absolute_path(project) -%}
       {#- a relative --project-dir is relative to the folder dbt was started in -#}
       {%- set project = env_var('PWD', '.').rstrip('/') ~ '/' ~ project -%}
     {%- endif -%}
-    {{- project.rstrip('/') ~ '/' ~ (root[2:] if root.startswith('./') else root) -}}
+    {%- set root = project.rstrip('/') ~ '/' ~ (root[2:] if root.startswith('./') else root) -%}
   {%- endif -%}
+  {#- dbt-duckdb's external materialization writes the location into SQL between single
+      quotes without escaping them: a folder name that holds one cannot be written safely -#}
+  {%- if "'" in root or modules.re.search('[\x00-\x1f]', root) -%}
+    {{ exceptions.raise_compiler_error(
+      "The var export_path gives the export folder " ~ (root | tojson) ~ ", which holds a single quote "
+      ~ "or a control character: the exports cannot be written there safely. Set export_path to a "
+      ~ "folder without one, e.g. --vars '{export_path: /srv/exports}'."
+    ) }}
+  {%- endif -%}
+  {{- root -}}
 {%- endmacro -%}
 
 
@@ -40,12 +48,12 @@
   {#- DuckDB's COPY does not create folders; an empty partitioned COPY does (one level). -#}
   {%- set root = retail_segments.export_root() -%}
   copy (select 1 as _partition, 1 as _value where false)
-  to '{{ root | replace("'", "''") }}' (format csv, partition_by (_partition), overwrite_or_ignore true)
+  to {{ retail_segments.string_literal(root) }} (format csv, partition_by (_partition), overwrite_or_ignore true)
 {%- endmacro -%}
 
 
 {%- macro export_csv_copy(relation) -%}
   {#- The CSV twin of an export model's Parquet file, from the view dbt just created. -#}
   {%- set path = retail_segments.export_location(retail_segments.export_name(relation), 'csv') -%}
-  copy (select * from {{ relation }}) to '{{ path | replace("'", "''") }}' (format csv, header true)
+  copy (select * from {{ relation }}) to {{ retail_segments.string_literal(path) }} (format csv, header true)
 {%- endmacro -%}

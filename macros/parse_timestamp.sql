@@ -1,6 +1,12 @@
 {#- Parse text into a timestamp, trying each strptime format in order; text that
     matches none becomes null (the cleaning models reject such lines). -#}
 {% macro parse_timestamp(expression, formats) -%}
+    {%- if formats is string or formats is mapping or formats is not iterable -%}
+        {{ exceptions.raise_compiler_error(
+            "The var transactions_timestamp_formats must be a list of strptime formats, e.g. "
+            ~ "['%d/%m/%Y %H:%M']; got " ~ (formats | string | tojson) ~ "."
+        ) }}
+    {%- endif -%}
     {{ return(adapter.dispatch('parse_timestamp', 'retail_segments')(expression, formats)) }}
 {%- endmacro %}
 

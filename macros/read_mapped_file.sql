@@ -51,12 +51,21 @@
 
     {%- set is_parquet = retail_segments.is_parquet_path(path) -%}
     {#- Parquet text is UTF-8 by definition: only CSV files are probed -#}
-    {%- set encoding = 'utf-8' if is_parquet else retail_segments.detect_csv_encoding(path, encoding) -%}
+    {%- set detected = {'encoding': 'utf-8', 'probe': none, 'has_first_line': true} if is_parquet
+        else retail_segments.detect_csv_encoding(path, encoding, label) -%}
+    {%- do retail_segments.check_file_lines(path, label, path_var, detected) -%}
+    {%- set encoding = detected['encoding'] -%}
     {%- set reader = retail_segments.transactions_file_reader(path, encoding) -%}
     {%- set file_columns = run_query('describe select * from ' ~ reader).columns[0].values()
         | reject('equalto', 'file_row_number') | list -%}
 
     {%- set overrides = var(overrides_var, {}) or {} -%}
+    {%- if overrides is not mapping -%}
+        {{ exceptions.raise_compiler_error(
+            "The var " ~ overrides_var ~ " must map standard names to file columns, e.g. "
+            ~ "{" ~ standards[0] ~ ": \"Your Column\"}; got " ~ (overrides | string | tojson) ~ "."
+        ) }}
+    {%- endif -%}
     {%- set mapping = {} -%}
     {%- set used = [] -%}
     {#- explicit mappings first, so that an alias never takes a column the user named -#}
@@ -98,6 +107,8 @@
             ~ "Rename the columns, or map them with --vars '{" ~ overrides_var ~ ": {"
             ~ missing[0] ~ ": \"Your Column\"}}'. Recognised names (compared in lower case, "
             ~ "letters and digits only): " ~ recognised | join('; ')
+            ~ (". The file was read as one column: its delimiter may be one the reader did not "
+                ~ "recognise, or its first lines are malformed" if file_columns | length == 1 else "")
         ) }}
     {%- endif -%}
 

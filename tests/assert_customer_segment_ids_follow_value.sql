@@ -1,6 +1,6 @@
 -- Segment 1 is the most valuable: the mean of the value column
 -- (var customer_segment_value_column) never rises from one segment id to the next.
-{%- set value_column = var('customer_segment_value_column') %}
+{%- set value_column = retail_segments.column_names_var('customer_segment_value_column', single=true) %}
 with
 
 segments as (

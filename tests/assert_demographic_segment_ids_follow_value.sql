@@ -1,7 +1,7 @@
 -- Segment 1 is the segment with the highest mean of the value column (var
 -- demographic_segment_value_column, spending score by default): the mean never
 -- rises from one segment id to the next.
-{%- set value_column = var('demographic_segment_value_column') %}
+{%- set value_column = retail_segments.column_names_var('demographic_segment_value_column', single=true) %}
 with
 
 members as (

@@ -1,4 +1,4 @@
-{%- set features = var('customer_segment_features') -%}
+{%- set features = retail_segments.column_names_var('customer_segment_features') -%}
 {%- set playbook_features = ['recency_days', 'frequency', 'monetary'] -%}
 -- One row per k-means customer segment: the goal and recommended action of the
 -- first playbook rule (seed customer_segment_playbook, by priority) that matches

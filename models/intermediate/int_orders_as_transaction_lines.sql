@@ -64,7 +64,9 @@ final as (
                 <= {{ bounds['max_abs_unit_price'] }}
             ),
             false
-        ) as is_price_out_of_range
+        ) as is_price_out_of_range,
+        -- payment dates are read as written (day/month evidence is a line-item rule)
+        false as is_ambiguous_date
 
     from payment_classified
     left join customers

@@ -105,6 +105,7 @@ classified as (
             when invoice_no is null then 'missing_invoice'
             when stock_code is null then 'missing_stock_code'
             when is_unpaid_order then 'unpaid_order'
+            when is_ambiguous_date then 'ambiguous_date'
             when invoiced_at is null then 'unparseable_date'
             when invoice_date < {{ bounds['earliest_date'] }} or invoice_date > {{ bounds['latest_date'] }}
                 then 'date_out_of_range'

@@ -1,4 +1,4 @@
-{%- set features = var('country_segment_features') -%}
+{%- set features = retail_segments.column_names_var('country_segment_features') -%}
 {%- set profile_columns = ['revenue', 'customers', 'invoices', 'avg_order_value'] -%}
 -- One row per country segment (spending tier): size, customers and revenue with
 -- their shares, the mean and median of the country facts, the centroid in

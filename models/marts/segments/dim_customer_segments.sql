@@ -1,4 +1,4 @@
-{%- set features = var('customer_segment_features') -%}
+{%- set features = retail_segments.column_names_var('customer_segment_features') -%}
 -- One row per k-means customer segment: size, value, the mean and median of every
 -- customer feature, the centroid in original units, and the playbook's goal and
 -- recommended action for its feature levels.

@@ -1,5 +1,5 @@
-{%- set features = var('demographic_segment_features') -%}
-{%- set categorical = var('demographic_segment_categorical_features') -%}
+{%- set features = retail_segments.column_names_var('demographic_segment_features') -%}
+{%- set categorical = retail_segments.column_names_var('demographic_segment_categorical_features') -%}
 {%- set profile_columns = ['age', 'annual_income', 'spending_score'] -%}
 -- One row per demographic segment: size and share of customers, gender mix, the
 -- mean and median of every attribute, the centroid in original units, and what the

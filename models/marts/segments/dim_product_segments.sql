@@ -1,4 +1,4 @@
-{%- set features = var('product_segment_features') -%}
+{%- set features = retail_segments.column_names_var('product_segment_features') -%}
 {%- set profile_columns = ['units', 'invoices', 'customers', 'revenue', 'avg_unit_price'] -%}
 -- One row per product segment: size and share of products, revenue and share of
 -- revenue, the mean and median of every product fact, the centroid in original

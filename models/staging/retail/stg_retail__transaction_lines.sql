@@ -1,5 +1,8 @@
 {{ config(materialized='view') }}
 {%- set bounds = retail_segments.valid_value_bounds() %}
+{%- set formats = var('transactions_timestamp_formats') %}
+{#- a date written d/d/yyyy (or dd/mm/yyyy...), whose first two numbers may be day or month -#}
+{%- set day_month = '^([0-9]{1,2})/([0-9]{1,2})/' %}
 with
 
 source as (
@@ -52,11 +55,60 @@ parsed as (
         customer_id_text,
         {{ retail_segments.try_cast_as('quantity_text', 'double') }} as quantity_number,
         {{ retail_segments.try_cast_as('unit_price_text', 'double') }} as unit_price_number,
-        {{ retail_segments.parse_timestamp('invoice_date_text', var('transactions_timestamp_formats')) }}
-            as invoiced_at,
+        {{ retail_segments.parse_timestamp('invoice_date_text', formats) }} as invoiced_at_as_written,
+        -- d/d/yyyy text read the other way round: its first two numbers swapped
+        case
+            when regexp_matches(invoice_date_text, {{ retail_segments.string_literal(day_month) }})
+                then {{ retail_segments.parse_timestamp(
+                    "regexp_replace(invoice_date_text, " ~ retail_segments.string_literal(day_month)
+                    ~ ", '\\2/\\1/')", formats
+                ) }}
+        end as invoiced_at_swapped,
         {{ retail_segments.normalize_customer_id('customer_id_text') }} as customer_id
 
     from trimmed
+
+),
+
+day_month_order as (
+
+    -- the file's evidence, one aggregate: lines that can only be read as written
+    -- (01/13/2011 with the month-first formats) and lines that can only be read the
+    -- other way round (13/01/2011)
+    select
+        count(case when invoiced_at_swapped is null then invoiced_at_as_written end) as as_written_only_lines,
+        count(case when invoiced_at_as_written is null then invoiced_at_swapped end) as swapped_only_lines
+
+    from parsed
+    where invoice_date_text like '%/%'
+
+),
+
+dated as (
+
+    select
+        parsed.*,
+        -- could be read either way, and the file's lines disagree on which
+        coalesce(
+            parsed.invoiced_at_swapped <> parsed.invoiced_at_as_written
+            and day_month_order.as_written_only_lines > 0
+            and day_month_order.swapped_only_lines > 0,
+            false
+        ) as is_ambiguous_date,
+        case
+            when parsed.invoiced_at_as_written is null then parsed.invoiced_at_swapped
+            when
+                parsed.invoiced_at_swapped is null
+                or parsed.invoiced_at_swapped = parsed.invoiced_at_as_written
+                then parsed.invoiced_at_as_written
+            -- either way: as the unambiguous lines of the file are written
+            when day_month_order.as_written_only_lines > 0 and day_month_order.swapped_only_lines > 0 then null
+            when day_month_order.swapped_only_lines > 0 then parsed.invoiced_at_swapped
+            else parsed.invoiced_at_as_written
+        end as invoiced_at
+
+    from parsed
+    cross join day_month_order
 
 ),
 
@@ -98,9 +150,10 @@ final as (
         coalesce(
             not (isfinite(unit_price_number) and abs(unit_price_number) <= {{ bounds['max_abs_unit_price'] }}),
             false
-        ) as is_price_out_of_range
+        ) as is_price_out_of_range,
+        is_ambiguous_date
 
-    from parsed
+    from dated
 
 )
 
