@@ -49,7 +49,7 @@ def summary(n: int, seed: int = 0) -> pd.DataFrame:
             "time_observed": customers.T,
             "mean_repeat_value": mean_value,
             "as_of_date": pd.Timestamp("2024-01-01"),
-            "calibration_end_date": pd.Timestamp("2024-01-01"),
+            "holdout_start_date": pd.Timestamp("2024-01-01"),
         }
     )
 

@@ -22,6 +22,11 @@ LOG_BOUND = 15.0
 # an optimum this close to a bound is on it (log scale)
 BOUND_TOLERANCE = 1e-3
 
+# L-BFGS-B can stop with ABNORMAL (a failed line search) at the optimum itself, when
+# rounding noise hides any further gain; a gradient this small (per unit of
+# log-parameter, relative to the log-likelihood) is an optimum all the same
+STATIONARY_GRADIENT = 1e-6
+
 Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
 
 
@@ -103,8 +108,8 @@ def maximize(
             f"the optimum is on a bound of {', '.join(on_bound)}: the likelihood keeps "
             "growing towards 0 or infinity, so the data cannot identify the model"
         )
-    elif not result.success:
-        reason = f"the optimiser stopped without converging: {result.message}"
+    elif not result.success and not _stationary(result.jac, log_likelihood):
+        reason = f"the optimiser stopped without converging: {result.message}".strip(": ")
     return FitResult(
         model=model,
         parameters=estimates,
@@ -114,3 +119,9 @@ def maximize(
         reason=reason,
         iterations=int(result.nit),
     )
+
+
+def _stationary(log_gradient: np.ndarray, log_likelihood: float) -> bool:
+    """Whether the gradient in log-parameters is zero up to rounding of the likelihood."""
+    scale = max(1.0, abs(log_likelihood))
+    return bool(np.max(np.abs(log_gradient)) <= STATIONARY_GRADIENT * scale)

@@ -117,7 +117,13 @@ def negative_log_likelihood(
     return -float(values.sum()), -gradient
 
 
-def fit(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> FitResult:  # noqa: N803
+def fit(
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,  # noqa: N803
+    *,
+    max_iterations: int = 1_000,
+) -> FitResult:
     """Maximum-likelihood BG/NBD parameters for customers' (x, t_x, T).
 
     Data that cannot identify the model gives ``converged=False`` with the reason:
@@ -138,7 +144,12 @@ def fit(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> FitResult:  # noqa: N8
     mean_rate = x.sum() / max(T.sum(), 1e-9)
     start = np.array([1.0, 1.0 / max(mean_rate, 1e-6), 1.0, 1.0])
     return maximize(
-        MODEL, PARAMETERS, lambda theta: negative_log_likelihood(theta, x, t_x, T), start, n
+        MODEL,
+        PARAMETERS,
+        lambda theta: negative_log_likelihood(theta, x, t_x, T),
+        start,
+        n,
+        max_iterations=max_iterations,
     )
 
 

@@ -77,7 +77,7 @@ def negative_log_likelihood(
     return -float(values.sum()), -gradient
 
 
-def fit(x: np.ndarray, mean_value: np.ndarray) -> FitResult:
+def fit(x: np.ndarray, mean_value: np.ndarray, *, max_iterations: int = 1_000) -> FitResult:
     """Maximum-likelihood Gamma-Gamma parameters from the repeat buyers (x > 0) only.
 
     Fewer than two repeat buyers, or repeat buyers who all spent the same, cannot
@@ -92,23 +92,32 @@ def fit(x: np.ndarray, mean_value: np.ndarray) -> FitResult:
             MODEL, PARAMETERS, n, "every repeat buyer has the same mean value: no spread to fit"
         )
     start = np.array([1.0, 2.0, float(np.mean(m))])
-    return maximize(MODEL, PARAMETERS, lambda theta: negative_log_likelihood(theta, x, m), start, n)
+    return maximize(
+        MODEL,
+        PARAMETERS,
+        lambda theta: negative_log_likelihood(theta, x, m),
+        start,
+        n,
+        max_iterations=max_iterations,
+    )
 
 
 def expected_order_value(
     parameters: GammaGammaParameters, x: np.ndarray, mean_value: np.ndarray
 ) -> np.ndarray:
-    """E[value of a purchase | x, m]: (q - 1) / (p x + q - 1) x the population mean plus
-    p x / (p x + q - 1) x the customer's own mean; the population mean for x = 0.
+    """E[value of a purchase | x, m] = p (v + x m) / (p x + q - 1): a weighted mean of the
+    population mean p v / (q - 1) and the customer's own mean m, the population mean
+    for x = 0.
 
-    NaN everywhere when q <= 1 (no finite population mean).
+    NaN where that posterior mean is infinite (p x + q <= 1): for one-off buyers
+    whenever q <= 1, as spend so heavy-tailed has no finite population mean.
     """
     g = parameters
     x = np.asarray(x, dtype=float)
     m = np.where(x > 0, np.asarray(mean_value, dtype=float), 0.0)
-    if g.q <= 1:
-        return np.full(x.shape, np.nan)
-    return g.p * (g.v + x * m) / (g.p * x + g.q - 1)
+    denominator = g.p * x + g.q - 1
+    finite = denominator > 0
+    return np.where(finite, g.p * (g.v + x * m) / np.where(finite, denominator, 1.0), np.nan)
 
 
 def frequency_value_correlation(x: np.ndarray, mean_value: np.ndarray) -> float:

@@ -30,17 +30,23 @@ SUMMARY_COLUMNS = ("repeat_purchases", "time_to_last_purchase", "time_observed")
 CORRELATION = "frequency_value_correlation"
 NO_CORRELATION = "fewer than 3 repeat buyers, or no spread in x or value"
 PARAMETER_COLUMNS = {
-    "fit_name": "object",
-    "model": "object",
-    "parameter": "object",
+    "fit_name": "string",
+    "model": "string",
+    "parameter": "string",
     "value": "float64",
-    "time_unit": "object",
+    "time_unit": "string",
     "n_customers": "int64",
     "log_likelihood": "float64",
     "converged": "bool",
-    "reason": "object",
+    "reason": "string",
     "fitted_as_of": "datetime64[us]",
 }
+
+
+def _text(values: Any) -> pd.Series:
+    """A text column that DuckDB reads as VARCHAR even when empty or all null (an object
+    column of no or only null values would become an integer column)."""
+    return pd.Series(np.asarray(values, dtype=object), dtype="string")
 
 
 def _arrays(summary: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -109,7 +115,7 @@ def parameters_table(
     """One row per fit, model and parameter (the correlation check included)."""
     settings = ClvSettings.from_config(config)
     rows = _fit_rows("full", summary, "as_of_date", settings)
-    rows += _fit_rows("backtest", backtest_summary, "calibration_end_date", settings)
+    rows += _fit_rows("backtest", backtest_summary, "holdout_start_date", settings)
     table = pd.DataFrame(rows, columns=list(PARAMETER_COLUMNS))
     return table.astype(PARAMETER_COLUMNS)
 
@@ -165,20 +171,25 @@ def predictions_table(
     order_value = nan
     if isinstance(gg, str):
         notes.append(gg)
-    elif gg.q <= 1:
-        notes.append(f"gamma_gamma q = {gg.q:.4g} <= 1: the mean order value is infinite")
     else:
         order_value = gamma_gamma.expected_order_value(gg, x, mean_value)
+    note = np.full(n, "; ".join(notes), dtype=object)
+    if not isinstance(gg, str) and np.isnan(order_value).any():
+        infinite = (
+            f"gamma_gamma q = {gg.q:.4g} <= 1: spend so heavy-tailed has no finite "
+            "mean order value for a customer without repeat purchases"
+        )
+        note[np.isnan(order_value)] = "; ".join([*notes, infinite])
     return pd.DataFrame(
         {
-            "customer_id": summary["customer_id"].to_numpy(),
+            "customer_id": _text(summary["customer_id"]),
             "p_alive": alive,
             "expected_purchases": purchases,
             "expected_order_value": order_value,
             "clv": discounted * order_value,
-            "churn_risk": churn_risk_band(alive),
+            "churn_risk": _text(churn_risk_band(alive)),
             "horizon_days": np.full(n, settings.horizon_days, dtype="int64"),
-            "prediction_note": np.full(n, "; ".join(notes), dtype=object),
+            "prediction_note": _text(note),
         }
     )
 
@@ -201,11 +212,11 @@ def backtest_table(
         rate = np.where(big_t > 0, x / big_t, 0.0) * holdout
     return pd.DataFrame(
         {
-            "customer_id": backtest_summary["customer_id"].to_numpy(),
+            "customer_id": _text(backtest_summary["customer_id"]),
             "calibration_repeat_purchases": x.astype("int64"),
             "predicted_purchases": predicted,
             "rate_baseline_purchases": rate,
             "actual_purchases": backtest_summary["holdout_purchases"].to_numpy(dtype="int64"),
-            "prediction_note": np.full(n, note, dtype=object),
+            "prediction_note": _text(np.full(n, note, dtype=object)),
         }
     )

@@ -276,6 +276,18 @@ def test_bgnbd_data_that_cannot_identify_the_model_gives_a_reason(x, t_x, T, rea
         bgnbd.BgNbdParameters.from_fit(fit)
 
 
+def test_a_fit_stopped_before_convergence_gives_no_parameters(cdnow: pd.DataFrame) -> None:
+    stopped = bgnbd.fit(cdnow.x, cdnow.t_x, cdnow["T"], max_iterations=3)
+    assert not stopped.converged and "without converging" in stopped.reason
+    assert stopped.log_likelihood < PUBLISHED_LOG_LIKELIHOOD - 1  # really not there yet
+    spend = gamma_gamma.fit(cdnow.x, cdnow.mean_repeat_value, max_iterations=2)
+    assert not spend.converged and "without converging" in spend.reason
+    # dropout the data cannot pin down: a and b run off together
+    runaway = bgnbd.fit(np.array([3.0, 0, 1]), np.array([3.0, 0, 1]), np.array([5.0, 5, 5]))
+    assert not runaway.converged and runaway.reason
+    assert runaway.value("a") > 1e5
+
+
 @pytest.mark.parametrize(
     ("x", "t_x", "T", "message"),
     [
@@ -300,7 +312,9 @@ def test_gamma_gamma_without_spread_or_repeat_buyers_gives_a_reason() -> None:
         gamma_gamma.fit(np.array([1.0, 2]), np.array([0.0, 10]))
     infinite_mean = gamma_gamma.GammaGammaParameters(p=2.0, q=0.9, v=3.0)
     assert np.isnan(infinite_mean.population_mean)
-    assert np.all(np.isnan(gamma_gamma.expected_order_value(infinite_mean, [0, 3], [0, 5])))
+    # one-off buyers have no finite expectation; repeat buyers do: 2 (3 + 3 x 5) / (6 - 0.1)
+    values = gamma_gamma.expected_order_value(infinite_mean, [0, 3], [0, 5])
+    assert np.isnan(values[0]) and values[1] == pytest.approx(36 / 5.9)
 
 
 def summary_frame(x, t_x, T, mean_value, as_of: str = "2011-01-01") -> pd.DataFrame:  # noqa: N803
@@ -312,7 +326,7 @@ def summary_frame(x, t_x, T, mean_value, as_of: str = "2011-01-01") -> pd.DataFr
             "time_observed": T,
             "mean_repeat_value": mean_value,
             "as_of_date": pd.Timestamp(as_of),
-            "calibration_end_date": pd.Timestamp(as_of),
+            "holdout_start_date": pd.Timestamp(as_of),
             "holdout_length": 4.0,
             "holdout_purchases": 0,
         }
@@ -350,6 +364,23 @@ def test_tables_reproduce_cdnow_and_give_reasons_instead_of_numbers(cdnow: pd.Da
     )
     assert failed.churn_risk.isna().all()
     assert failed.prediction_note.str.contains("bg_nbd not fitted: no customer made").all()
+
+
+def test_predictions_of_heavy_tailed_spend_name_the_customers_without_a_value() -> None:
+    summary = summary_frame([0, 2, 5], [0, 3.0, 4.0], [6.0, 6.0, 6.0], [None, 20.0, 30.0])
+    rows = []
+    for model, names, values in (
+        ("bg_nbd", bgnbd.PARAMETERS, PUBLISHED_BGNBD.values()),
+        ("gamma_gamma", gamma_gamma.PARAMETERS, (6.25, 0.8, 15.44)),
+    ):
+        for name, value in zip(names, values, strict=True):
+            rows.append({"fit_name": "full", "model": model, "parameter": name, "value": value})
+    parameters = pd.DataFrame(rows).assign(converged=True, reason="")
+    predictions = tables.predictions_table(summary, parameters, None)
+    assert predictions.clv.isna().tolist() == [True, False, False]
+    assert "no finite mean order value" in predictions.prediction_note[0]
+    assert predictions.prediction_note[1:].eq("").all()
+    assert predictions.p_alive.notna().all()
 
 
 def test_tables_on_no_customers_have_rows_with_reasons_and_no_predictions() -> None:
