@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import integrate, stats
-from support.builds import shared_file
+from support.cdnow import cdnow_summary
 
 from retail_segments.clv import bgnbd, gamma_gamma, simulate, tables
 from retail_segments.clv.settings import ClvSettings
@@ -23,28 +23,6 @@ PUBLISHED_LOG_LIKELIHOOD = -9582.4
 PUBLISHED_GAMMA_GAMMA = {"p": 6.25, "q": 3.74, "v": 15.44}
 PLANTED = bgnbd.BgNbdParameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
 PLANTED_GG = gamma_gamma.GammaGammaParameters(p=6.25, q=3.74, v=15.44)
-
-
-def cdnow_summary(calibration_end: str = "1997-09-30") -> pd.DataFrame:
-    """x, t_x, T (weeks) and mean repeat-day value per customer, from the raw CDNOW lines."""
-    raw = pd.read_csv(shared_file("cdnow_sample.csv.gz"), parse_dates=["InvoiceDate"])
-    raw["day"] = raw.InvoiceDate.dt.normalize()
-    end = pd.Timestamp(calibration_end)
-    days = raw[raw.day <= end].groupby(["CustomerID", "day"]).UnitPrice.sum().reset_index()
-    days["day_number"] = days.groupby("CustomerID").cumcount()
-    per_customer = days.groupby("CustomerID")
-    first, last = per_customer.day.min(), per_customer.day.max()
-    repeat_value = days[days.day_number > 0].groupby("CustomerID").UnitPrice.mean()
-    all_days_value = per_customer.UnitPrice.mean()
-    return pd.DataFrame(
-        {
-            "x": per_customer.size() - 1,
-            "t_x": (last - first).dt.days / 7,
-            "T": (end - first).dt.days / 7,
-            "mean_repeat_value": repeat_value.reindex(first.index).fillna(0.0),
-            "mean_value_all_days": all_days_value,
-        }
-    )
 
 
 @pytest.fixture(scope="module")
