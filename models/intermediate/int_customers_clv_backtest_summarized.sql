@@ -1,7 +1,6 @@
 -- One row per customer who first bought before the backtest holdout: the summary of
 -- the calibration period (as int_customers_clv_summarized, at the holdout's start)
 -- and the purchase days they actually made in the holdout.
-{%- set unit_days = retail_segments.clv_time_unit_days() %}
 with
 
 backtest_window as (
@@ -51,20 +50,10 @@ final as (
         customer_days.customer_id,
         customer_days.first_purchase_date,
         customer_days.last_purchase_date,
-        customer_days.purchase_days - 1 as repeat_purchases,
-        {{ dbt.datediff('customer_days.first_purchase_date', 'customer_days.last_purchase_date', 'day') }}
-        / {{ unit_days }}.0 as time_to_last_purchase,
-        ({{ dbt.datediff('customer_days.first_purchase_date', 'backtest_window.holdout_start_date', 'day') }} - 1)
-        / {{ unit_days }}.0 as time_observed,
-        case
-            when customer_days.purchase_days > 1
-                then
-                    (customer_days.total_value - customer_days.first_day_value)
-                    / (customer_days.purchase_days - 1)
-        end as mean_repeat_value,
+        {{ retail_segments.clv_summary_columns('customer_days', 'backtest_window.holdout_start_date') }},
         customer_days.holdout_purchases,
         customer_days.holdout_value,
-        backtest_window.holdout_days / {{ unit_days }}.0 as holdout_length,
+        backtest_window.holdout_days / {{ retail_segments.clv_time_unit_days() }}.0 as holdout_length,
         backtest_window.holdout_start_date,
         backtest_window.calibration_end_date,
         '{{ var("clv_time_unit") | trim | lower }}' as time_unit

@@ -1,7 +1,6 @@
 -- One row per customer with purchases before the as-of date: the summary the BG/NBD
 -- and Gamma-Gamma models are fitted on (x, t_x, T and the mean repeat value), in the
 -- time unit of the var clv_time_unit.
-{%- set unit_days = retail_segments.clv_time_unit_days() %}
 with
 
 as_of as (
@@ -37,18 +36,7 @@ final as (
         customer_days.customer_id,
         customer_days.first_purchase_date,
         customer_days.last_purchase_date,
-        customer_days.purchase_days - 1 as repeat_purchases,
-        {{ dbt.datediff('customer_days.first_purchase_date', 'customer_days.last_purchase_date', 'day') }}
-        / {{ unit_days }}.0 as time_to_last_purchase,
-        -- observed up to the last day before the as-of date
-        ({{ dbt.datediff('customer_days.first_purchase_date', 'as_of.as_of_date', 'day') }} - 1)
-        / {{ unit_days }}.0 as time_observed,
-        case
-            when customer_days.purchase_days > 1
-                then
-                    (customer_days.total_value - customer_days.first_day_value)
-                    / (customer_days.purchase_days - 1)
-        end as mean_repeat_value,
+        {{ retail_segments.clv_summary_columns('customer_days', 'as_of.as_of_date') }},
         as_of.as_of_date,
         '{{ var("clv_time_unit") | trim | lower }}' as time_unit
 

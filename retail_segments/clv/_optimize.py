@@ -50,6 +50,14 @@ class FitResult:
     def value(self, name: str) -> float:
         return self.parameters[name]
 
+    def estimates(self) -> dict[str, float]:
+        """The parameters of a converged fit; ValueError (with the reason) otherwise."""
+        if not self.converged:
+            raise ValueError(
+                f"The {self.model} fit did not converge ({self.reason}): no parameters"
+            )
+        return dict(self.parameters)
+
     @classmethod
     def failed(cls, model: str, names: tuple[str, ...], n_customers: int, reason: str) -> FitResult:
         """A fit that could not run on the data: every parameter NaN."""

@@ -10,8 +10,8 @@ The textbook expected-purchases formula multiplies a power that underflows by a
 Gauss hypergeometric function that overflows, so it gives NaN or inf for
 customers with hundreds or thousands of repeat purchases.
 :func:`expected_purchases` uses Euler's transformation of 2F1 instead, which
-cancels the two analytically; :func:`expected_purchases_textbook` keeps the
-published form, for comparison in tests.
+cancels the two analytically (tests/python/test_clv.py compares it with the
+published form).
 """
 
 from __future__ import annotations
@@ -38,9 +38,7 @@ class BgNbdParameters:
 
     @classmethod
     def from_fit(cls, fit: FitResult) -> BgNbdParameters:
-        if not fit.converged:
-            raise ValueError(f"The BG/NBD fit did not converge ({fit.reason}): no parameters")
-        return cls(**{name: fit.value(name) for name in PARAMETERS})
+        return cls(**fit.estimates())
 
 
 def check_summary(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> None:  # noqa: N803
@@ -196,28 +194,6 @@ def expected_purchases(
     c = p.a + p.b + x - 1
     survival = np.exp((p.a - 1) * np.log1p(-z)) * hyp2f1(p.a + p.b - 1 - p.r, p.a - 1, c, z)
     return c / (p.a - 1) * (1 - survival) * p_alive(p, x, t_x, T)
-
-
-def expected_purchases_textbook(
-    parameters: BgNbdParameters,
-    t: float | np.ndarray,
-    x: np.ndarray,
-    t_x: np.ndarray,
-    T: np.ndarray,  # noqa: N803
-) -> np.ndarray:
-    """Equation (10) of Fader, Hardie & Lee (2005) as published (NaN at large x)."""
-    p = parameters
-    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))  # noqa: N806
-    z = t / (p.alpha + T + t)
-    with np.errstate(all="ignore"):
-        head = (p.a + p.b + x - 1) / (p.a - 1)
-        bracket = 1 - ((p.alpha + T) / (p.alpha + T + t)) ** (p.r + x) * hyp2f1(
-            p.r + x, p.b + x, p.a + p.b + x - 1, z
-        )
-        dropout = np.where(
-            x > 0, p.a / (p.b + x - 1) * ((p.alpha + T) / (p.alpha + t_x)) ** (p.r + x), 0.0
-        )
-        return head * bracket / (1 + dropout)
 
 
 def expected_purchases_new_customer(parameters: BgNbdParameters, t: np.ndarray) -> np.ndarray:

@@ -32,9 +32,7 @@ class GammaGammaParameters:
 
     @classmethod
     def from_fit(cls, fit: FitResult) -> GammaGammaParameters:
-        if not fit.converged:
-            raise ValueError(f"The Gamma-Gamma fit did not converge ({fit.reason}): no parameters")
-        return cls(**{name: fit.value(name) for name in PARAMETERS})
+        return cls(**fit.estimates())
 
     @property
     def population_mean(self) -> float:
