@@ -198,16 +198,20 @@ def backtest_table(
     backtest_summary: pd.DataFrame, parameters: pd.DataFrame, config: Mapping[str, Any] | None
 ) -> pd.DataFrame:
     """Per calibration customer: holdout purchases predicted by the backtest fit, by the
-    calibration rate (x / T x holdout length) and actually made."""
+    calibration rate (x / T x holdout length) and actually made; and the holdout value
+    predicted (purchases x Gamma-Gamma order value, undiscounted) and actually spent."""
     ClvSettings.from_config(config)
-    bg, _ = _parameters_of(parameters, "backtest")
-    x, t_x, big_t, _ = _arrays(backtest_summary)
+    bg, gg = _parameters_of(parameters, "backtest")
+    x, t_x, big_t, mean_value = _arrays(backtest_summary)
     holdout = backtest_summary["holdout_length"].to_numpy(dtype=float)
     n = len(x)
     predicted = np.full(n, np.nan)
-    note = bg if isinstance(bg, str) else ""
+    order_value = np.full(n, np.nan)
+    notes = [fit for fit in (bg, gg) if isinstance(fit, str)]
     if not isinstance(bg, str):
         predicted = bgnbd.expected_purchases(bg, holdout, x, t_x, big_t)
+    if not isinstance(gg, str):
+        order_value = gamma_gamma.expected_order_value(gg, x, mean_value)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(big_t > 0, x / big_t, 0.0) * holdout
     return pd.DataFrame(
@@ -217,6 +221,8 @@ def backtest_table(
             "predicted_purchases": predicted,
             "rate_baseline_purchases": rate,
             "actual_purchases": backtest_summary["holdout_purchases"].to_numpy(dtype="int64"),
-            "prediction_note": _text(np.full(n, note, dtype=object)),
+            "predicted_value": predicted * order_value,
+            "actual_value": backtest_summary["holdout_value"].to_numpy(dtype=float),
+            "prediction_note": _text(np.full(n, "; ".join(notes), dtype=object)),
         }
     )

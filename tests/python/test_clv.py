@@ -331,6 +331,7 @@ def summary_frame(x, t_x, T, mean_value, as_of: str = "2011-01-01") -> pd.DataFr
             "holdout_start_date": pd.Timestamp(as_of),
             "holdout_length": 4.0,
             "holdout_purchases": 0,
+            "holdout_value": 0.0,
         }
     )
 

@@ -81,6 +81,7 @@ def test_cdnow_summaries_equal_pandas(cdnow_build: DbtRun) -> None:
     assert difference.abs().max() < 1e-6
     assert joined.mean_repeat_value_dbt[~repeat].isna().all()
     assert (joined.holdout_purchases == joined.holdout_purchases_dbt).all()
+    assert (joined.holdout_value - joined.holdout_value_dbt).abs().max() < 1e-6
 
     full = cdnow_build.query("select * from int_customers_clv_summarized").set_index("customer_id")
     reference = cdnow_summary("1998-06-30", positive_values_only=True)
@@ -102,6 +103,9 @@ def test_cdnow_holdout_forecast_is_reported_next_to_the_actual(cdnow_build: DbtR
     # both naive forecasts per customer
     assert total.predicted_purchases == pytest.approx(total.actual_purchases, rel=0.15)
     assert total.mae < min(total.mae_zero_baseline, total.mae_rate_baseline)
+    # value: $70,976 spent in the holdout, $59,931 forecast by BG/NBD x Gamma-Gamma
+    assert total.actual_value == pytest.approx(expected.holdout_value.sum(), abs=0.01)
+    assert total.predicted_value == pytest.approx(total.actual_value, rel=0.2)
     assert total.rmse < min(total.rmse_zero_baseline, total.rmse_rate_baseline)
     deciles = cdnow_build.query(
         "select group_number, customers, predicted_purchases, actual_purchases "

@@ -21,11 +21,12 @@ def cdnow_summary(
     calibration_end: str = "1997-09-30", *, positive_values_only: bool = False
 ) -> pd.DataFrame:
     """x, t_x, T (weeks) and mean repeat-day value per customer up to `calibration_end`,
-    with the distinct purchase days after it (`holdout_purchases`)."""
+    with the distinct purchase days after it and their value (`holdout_purchases`,
+    `holdout_value`)."""
     raw = read_cdnow(positive_values_only=positive_values_only)
     end = pd.Timestamp(calibration_end)
     days = raw.groupby(["CustomerID", "day"]).UnitPrice.sum().reset_index()
-    later = days[days.day > end].groupby("CustomerID").size()
+    later = days[days.day > end].groupby("CustomerID").UnitPrice.agg(["size", "sum"])
     days = days[days.day <= end].copy()
     days["day_number"] = days.groupby("CustomerID").cumcount()
     per_customer = days.groupby("CustomerID")
@@ -38,6 +39,7 @@ def cdnow_summary(
             "T": (end - first).dt.days / 7,
             "mean_repeat_value": repeat_value.reindex(first.index).fillna(0.0),
             "mean_value_all_days": per_customer.UnitPrice.mean(),
-            "holdout_purchases": later.reindex(first.index).fillna(0).astype(int),
+            "holdout_purchases": later["size"].reindex(first.index).fillna(0).astype(int),
+            "holdout_value": later["sum"].reindex(first.index).fillna(0.0),
         }
     )
