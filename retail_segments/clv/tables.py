@@ -56,7 +56,13 @@ def _arrays(summary: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
 
 
 def fit_both(summary: pd.DataFrame) -> tuple[FitResult, FitResult, float]:
-    """BG/NBD, Gamma-Gamma and the frequency / mean value correlation of repeat buyers."""
+    """BG/NBD, Gamma-Gamma and the frequency / mean value correlation of repeat buyers.
+
+    The rows are put in customer order first: the log-likelihood sums, and so the
+    estimates to the last bit, then do not depend on the order the warehouse
+    returned them in, and rebuilding the same input gives the same table.
+    """
+    summary = summary.sort_values("customer_id", kind="stable")
     x, t_x, big_t, mean_value = _arrays(summary)
     if len(x) == 0:
         reason = "no customers"

@@ -386,6 +386,14 @@ def test_predictions_of_heavy_tailed_spend_name_the_customers_without_a_value() 
     assert predictions.p_alive.notna().all()
 
 
+def test_the_fit_does_not_depend_on_the_order_of_the_rows(cdnow: pd.DataFrame) -> None:
+    summary = summary_frame(cdnow.x, cdnow.t_x, cdnow["T"], cdnow.mean_repeat_value)
+    shuffled = summary.sample(frac=1.0, random_state=5)
+    first = tables.parameters_table(summary, summary, None)
+    second = tables.parameters_table(shuffled, shuffled, None)
+    pd.testing.assert_frame_equal(first, second, check_exact=True)
+
+
 def test_tables_on_no_customers_have_rows_with_reasons_and_no_predictions() -> None:
     empty = summary_frame([], [], [], [])
     parameters = tables.parameters_table(empty, empty, None)
