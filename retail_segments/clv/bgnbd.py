@@ -187,7 +187,7 @@ def expected_purchases(
     ``(1-z)^(a-1) * 2F1(a+b-1-r, a-1; a+b+x-1; z)``: the large exponent r+x is gone
     and the new series converges fast as x grows (its third parameter grows).
     """
-    p = parameters
+    p = _away_from_a_equal_1(parameters)
     x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))  # noqa: N806
     t = np.asarray(t, dtype=float)
     z = t / (p.alpha + T + t)
@@ -198,9 +198,17 @@ def expected_purchases(
 
 def expected_purchases_new_customer(parameters: BgNbdParameters, t: np.ndarray) -> np.ndarray:
     """E[X(t)]: expected repeat purchases in (0, t] of a customer who first bought at 0."""
-    p = parameters
+    p = _away_from_a_equal_1(parameters)
     t = np.asarray(t, dtype=float)
     z = t / (p.alpha + t)
     c = p.a + p.b - 1
     survival = np.exp((p.a - 1) * np.log1p(-z)) * hyp2f1(c - p.r, p.a - 1, c, z)
     return c / (p.a - 1) * (1 - survival)
+
+
+def _away_from_a_equal_1(parameters: BgNbdParameters) -> BgNbdParameters:
+    """The expectations divide by a - 1 (their limit at a = 1 is finite): move a that
+    close to 1 by 1e-7, which changes the result by about that much relatively."""
+    if abs(parameters.a - 1) >= 1e-7:
+        return parameters
+    return BgNbdParameters(parameters.r, parameters.alpha, 1 + 1e-7, parameters.b)

@@ -217,6 +217,22 @@ def test_expected_purchases_stay_finite_and_exact_for_thousands_of_repeats(
         assert not np.isfinite(textbook)  # the published form breaks down here
 
 
+def test_expected_purchases_are_continuous_through_a_equal_1() -> None:
+    arrays = (np.array([0.0, 4.0]), np.array([0.0, 30.0]), np.array([39.0, 39.0]))
+    at_one = bgnbd.BgNbdParameters(r=0.243, alpha=4.414, a=1.0, b=2.426)
+    below = bgnbd.BgNbdParameters(r=0.243, alpha=4.414, a=1.0 - 1e-4, b=2.426)
+    above = bgnbd.BgNbdParameters(r=0.243, alpha=4.414, a=1.0 + 1e-4, b=2.426)
+    value = bgnbd.expected_purchases(at_one, 39.0, *arrays)
+    neighbours = (
+        bgnbd.expected_purchases(below, 39.0, *arrays)
+        + bgnbd.expected_purchases(above, 39.0, *arrays)
+    ) / 2
+    np.testing.assert_allclose(value, neighbours, rtol=1e-6)
+    new = bgnbd.expected_purchases_new_customer(at_one, np.array([39.0]))
+    just_acquired = bgnbd.expected_purchases(at_one, 39.0, np.zeros(1), np.zeros(1), np.zeros(1))
+    assert np.isfinite(new).all() and new[0] == pytest.approx(just_acquired[0], rel=1e-9)
+
+
 def test_gamma_gamma_expected_value_matches_the_simulated_true_means(
     simulated: simulate.SimulatedCustomers,
 ) -> None:
