@@ -1,0 +1,48 @@
+-- One row per customer with purchases before the as-of date: the summary the BG/NBD
+-- and Gamma-Gamma models are fitted on (x, t_x, T and the mean repeat value), in the
+-- time unit of the var clv_time_unit.
+with
+
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
+purchase_days as (
+
+    select * from {{ ref('int_customer_purchase_days') }}
+
+),
+
+customer_days as (
+
+    select
+        customer_id,
+        min(purchase_date) as first_purchase_date,
+        max(purchase_date) as last_purchase_date,
+        count(*) as purchase_days,
+        sum(purchase_value) as total_value,
+        arg_min(purchase_value, purchase_date) as first_day_value
+
+    from purchase_days
+    group by 1
+
+),
+
+final as (
+
+    select
+        customer_days.customer_id,
+        customer_days.first_purchase_date,
+        customer_days.last_purchase_date,
+        {{ retail_segments.clv_summary_columns('customer_days', 'as_of.as_of_date') }},
+        as_of.as_of_date,
+        '{{ var("clv_time_unit") | trim | lower }}' as time_unit
+
+    from customer_days
+    cross join as_of
+
+)
+
+select * from final
