@@ -1,5 +1,6 @@
 """Predicted customer value through the dbt build: CDNOW reproduces the published fit,
-and the demo and UCI builds have predictions, parameters and a backtest.
+and the demo build has predictions, parameters and a backtest (the UCI builds are
+checked in test_facts_real_data.py, with the other checks of those builds).
 
 The CDNOW build (the one build of this module) is as-of 1998-07-01 with a holdout
 of 273 days (39 weeks), so its backtest fit is the published calibration: the
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 from support.builds import DbtRun, DemoBuild, run_dbt, shared_file
 from support.cdnow import cdnow_summary
+from support.customer_value import predictions_are_complete
 
 PUBLISHED = {
     "r": 0.243,
@@ -118,36 +120,6 @@ def test_cdnow_holdout_forecast_is_reported_next_to_the_actual(cdnow_build: DbtR
     assert deciles.actual_purchases.iloc[-1] > 5 * deciles.actual_purchases.iloc[0]
 
 
-def predictions_are_complete(run: DbtRun) -> pd.DataFrame:
-    """The predictions of a build with enough data: one row per customer, every value set."""
-    counts = run.query(
-        """
-        select
-            (select count(*) from dim_customers) as customers,
-            (select count(*) from fct_customer_value_predictions) as predictions,
-            (select count(p_alive) from fct_customer_value_predictions) as with_p_alive,
-            (
-                select count(*) from fct_customer_value_predictions
-                where repeat_purchases > 0 and clv is not null
-            ) as repeat_buyers_with_clv,
-            (
-                select count(*) from fct_customer_value_predictions where repeat_purchases > 0
-            ) as repeat_buyers,
-            (
-                select count(*) from diag_customer_value_parameters
-                where parameter <> 'frequency_value_correlation' and not converged
-            ) as failed_fits
-        """
-    ).iloc[0]
-    assert counts.predictions == counts.customers > 0
-    assert counts.with_p_alive == counts.customers
-    assert counts.repeat_buyers_with_clv == counts.repeat_buyers > 0
-    assert counts.failed_fits == 0
-    total = run.query("select * from diag_customer_value_backtest where breakdown = 'total'")
-    assert total.customers.iloc[0] > 0 and total.predicted_purchases.notna().all()
-    return run.query("select * from fct_customer_value_predictions")
-
-
 def test_demo_predictions_follow_the_planted_behaviours(demo_build: DemoBuild) -> None:
     predictions = predictions_are_complete(demo_build.run)
     planted = pd.read_csv(demo_build.files["behaviours"], dtype=str)
@@ -160,16 +132,6 @@ def test_demo_predictions_follow_the_planted_behaviours(demo_build: DemoBuild) -
     purchases = medians.expected_purchases
     assert purchases["frequent_high_spender"] > purchases["steady_regular"]
     assert purchases["steady_regular"] > max(purchases["lapsed"], purchases["rare_big_basket"])
-
-
-def test_uci_build_has_predictions_parameters_and_a_backtest(uci_build: DbtRun) -> None:
-    predictions = predictions_are_complete(uci_build)
-    assert predictions.clv_rank.dropna().sort_values().tolist() == list(
-        range(1, predictions.clv.notna().sum() + 1)
-    )
-    backtest = uci_build.query("select * from diag_customer_value_backtest")
-    assert set(backtest.breakdown) == {"total", "prediction_decile", "calibration_repeat_purchases"}
-    assert (backtest.holdout_days == 90).all()
 
 
 def test_a_time_unit_that_is_not_days_or_weeks_stops_with_a_clear_error(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from reference_rules import classify, country_revenue, customer_facts, read_raw
 from support.builds import DbtRun, shared_file
+from support.customer_value import predictions_are_complete
 
 # needs the UCI builds, requested by name at run time, which conftest's marker cannot see
 pytestmark = pytest.mark.integration
@@ -78,3 +79,16 @@ def test_country_revenue_equals_pandas(built: tuple[DbtRun, pd.DataFrame]) -> No
     assert set(actual.index) == set(reference.index)
     difference = (actual.astype(float) - reference.reindex(actual.index)).abs()
     assert difference.max() < 0.006
+
+
+def test_customer_value_predictions_parameters_and_backtest(
+    built: tuple[DbtRun, pd.DataFrame],
+) -> None:
+    run, _ = built
+    predictions = predictions_are_complete(run)
+    assert predictions.clv_rank.dropna().sort_values().tolist() == list(
+        range(1, predictions.clv.notna().sum() + 1)
+    )
+    backtest = run.query("select * from diag_customer_value_backtest")
+    assert set(backtest.breakdown) == {"total", "prediction_decile", "calibration_repeat_purchases"}
+    assert (backtest.holdout_days == 90).all()

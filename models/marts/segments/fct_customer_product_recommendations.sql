@@ -1,6 +1,15 @@
 {%- set per_customer = retail_segments.integer_var('recommendations_per_customer', 0) %}
 -- Per customer, the products most bought in their k-means segment that they have
 -- not bought yet: the top `recommendations_per_customer` (default 3).
+--
+--
+-- Shaped for 10^8 lines: the only line-sized steps are the distinct (customer,
+-- product) pairs and one narrow window (three columns) over them. A customer's N-th
+-- new product sits at segment rank N + K, K the bought products ranked above it:
+-- the bought products with fewer than N new ones above them (segment rank minus
+-- their position among the customer's bought products is below N). So only the
+-- segment's top N + K products are joined to a customer, instead of the top
+-- N + (all the products they bought).
 with
 
 sales_lines as (
@@ -50,20 +59,54 @@ segment_products_ranked as (
 
 ),
 
-customer_bought as (
+bought_ranks as (
+
+    -- the segment rank of every product a customer bought, and its position among
+    -- them (narrow: three columns)
+    select
+        customer_products.customer_id,
+        segment_products_ranked.segment_rank,
+        row_number() over (
+            partition by customer_products.customer_id
+            order by segment_products_ranked.segment_rank
+        ) as bought_position
+
+    from customer_products
+    inner join segments
+        on customer_products.customer_id = segments.customer_id
+    inner join segment_products_ranked
+        on
+            segments.segment_id = segment_products_ranked.segment_id
+            and customer_products.stock_code = segment_products_ranked.stock_code
+
+),
+
+blocking as (
+
+    -- bought products ranked above the customer's N-th new product
+    select
+        customer_id,
+        segment_rank
+
+    from bought_ranks
+    where segment_rank - bought_position < {{ per_customer }}
+
+),
+
+blocking_counts as (
 
     select
         customer_id,
-        count(*) as products_bought
-    from customer_products
+        count(*) as blocking_products
+
+    from blocking
     group by 1
 
 ),
 
 candidates as (
 
-    -- a customer has bought at most products_bought of their segment's top
-    -- products, so the top (N + products_bought) always hold N new ones
+    -- the segment's top N + K products, K the customer's blocking products
     select
         segments.customer_id,
         segments.segment_id,
@@ -73,13 +116,13 @@ candidates as (
         segment_products_ranked.segment_rank
 
     from segments
-    inner join customer_bought
-        on segments.customer_id = customer_bought.customer_id
+    left join blocking_counts
+        on segments.customer_id = blocking_counts.customer_id
     inner join segment_products_ranked
         on
             segments.segment_id = segment_products_ranked.segment_id
             and segment_products_ranked.segment_rank
-            <= customer_bought.products_bought + {{ per_customer }}
+            <= coalesce(blocking_counts.blocking_products, 0) + {{ per_customer }}
 
 ),
 
@@ -93,11 +136,11 @@ not_yet_bought as (
         ) as recommendation_rank
 
     from candidates
-    left join customer_products
+    left join blocking
         on
-            candidates.customer_id = customer_products.customer_id
-            and candidates.stock_code = customer_products.stock_code
-    where customer_products.stock_code is null
+            candidates.customer_id = blocking.customer_id
+            and candidates.segment_rank = blocking.segment_rank
+    where blocking.segment_rank is null
 
 ),
 
