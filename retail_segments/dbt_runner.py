@@ -132,16 +132,22 @@ def _environment(overrides: Mapping[str, str]) -> Iterator[None]:
 def _invoke(arguments: list[str], environment: Mapping[str, str]) -> DbtResult:
     """dbt's programmatic entry point (``dbtRunner``) on `arguments`, in `environment`.
 
-    The output is the text of every event dbt logged (errors and warnings
-    included), then the exception that stopped dbt, if any. Exit code 0 means
+    The output is what the ``dbt`` command prints (the text of every event at
+    level info, warn or error), then the exception that stopped dbt, if any. Exit code 0 means
     success, 1 a failed node, 2 an error before or outside the nodes (as the
     ``dbt`` command). The warehouse file is closed again before returning.
     """
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     from dbt.cli.main import dbtRunner
+    from dbt_common.events.base_types import EventMsg
 
     messages: list[str] = []
-    runner = dbtRunner(callbacks=[lambda event: messages.append(event.info.msg)])
+
+    def keep(event: EventMsg) -> None:
+        if event.info.level != "debug":
+            messages.append(event.info.msg)
+
+    runner = dbtRunner(callbacks=[keep])
     with _environment(environment):
         try:
             outcome = runner.invoke(arguments)
