@@ -3,13 +3,15 @@
 -- not bought yet: the top `recommendations_per_customer` (default 3).
 --
 --
--- Shaped for 10^8 lines: the only line-sized steps are the distinct (customer,
--- product) pairs and one narrow window (three columns) over them. A customer's N-th
--- new product sits at segment rank N + K, K the bought products ranked above it:
--- the bought products with fewer than N new ones above them (segment rank minus
--- their position among the customer's bought products is below N). So only the
--- segment's top N + K products are joined to a customer, instead of the top
--- N + (all the products they bought).
+--
+-- Shaped for 10^8 lines (4.7 million customers): the only big steps are the
+-- distinct (customer, product) pairs and one narrow window over them, and every
+-- join is on equality. A customer's N-th new product sits at segment rank N + K, K
+-- the bought products ranked above it: the bought products with fewer than N new
+-- ones above them (segment rank minus their position among the customer's bought
+-- products is below N). So each customer gets the N + K candidate ranks 1 .. N and
+-- N + 1 .. N + K, instead of a join of every customer with every product of the
+-- segment.
 with
 
 sales_lines as (
@@ -62,9 +64,10 @@ segment_products_ranked as (
 bought_ranks as (
 
     -- the segment rank of every product a customer bought, and its position among
-    -- them (narrow: three columns)
+    -- them (narrow: four numbers and the customer id)
     select
         customer_products.customer_id,
+        segments.segment_id,
         segment_products_ranked.segment_rank,
         row_number() over (
             partition by customer_products.customer_id
@@ -83,63 +86,76 @@ bought_ranks as (
 
 blocking as (
 
-    -- bought products ranked above the customer's N-th new product
+    -- the K bought products ranked above the customer's N-th new product
     select
         customer_id,
-        segment_rank
+        segment_id,
+        segment_rank,
+        bought_position
 
     from bought_ranks
     where segment_rank - bought_position < {{ per_customer }}
 
 ),
 
-blocking_counts as (
+top_products as (
 
+    -- filtered before the join: as a join condition, DuckDB would pair every
+    -- customer with every product of the segment first
     select
-        customer_id,
-        count(*) as blocking_products
+        segment_id,
+        segment_rank
 
-    from blocking
-    group by 1
+    from segment_products_ranked
+    where segment_rank <= {{ per_customer }}
 
 ),
 
-candidates as (
+candidate_ranks as (
 
-    -- the segment's top N + K products, K the customer's blocking products
+    -- the ranks 1 .. N + K by equality joins only: 1 .. N for every customer, and
+    -- N + i for the i-th blocking product
     select
         segments.customer_id,
         segments.segment_id,
-        segments.segment_name,
-        segment_products_ranked.stock_code,
-        segment_products_ranked.segment_buyers,
-        segment_products_ranked.segment_rank
+        top_products.segment_rank
 
     from segments
-    left join blocking_counts
-        on segments.customer_id = blocking_counts.customer_id
-    inner join segment_products_ranked
-        on
-            segments.segment_id = segment_products_ranked.segment_id
-            and segment_products_ranked.segment_rank
-            <= coalesce(blocking_counts.blocking_products, 0) + {{ per_customer }}
+    inner join top_products
+        on segments.segment_id = top_products.segment_id
+
+    union all
+
+    select
+        customer_id,
+        segment_id,
+        bought_position + {{ per_customer }} as segment_rank
+
+    from blocking
 
 ),
 
 not_yet_bought as (
 
     select
-        candidates.*,
+        candidate_ranks.customer_id,
+        candidate_ranks.segment_id,
+        segment_products_ranked.stock_code,
+        segment_products_ranked.segment_buyers,
         row_number() over (
-            partition by candidates.customer_id
-            order by candidates.segment_rank
+            partition by candidate_ranks.customer_id
+            order by candidate_ranks.segment_rank
         ) as recommendation_rank
 
-    from candidates
+    from candidate_ranks
+    inner join segment_products_ranked
+        on
+            candidate_ranks.segment_id = segment_products_ranked.segment_id
+            and candidate_ranks.segment_rank = segment_products_ranked.segment_rank
     left join blocking
         on
-            candidates.customer_id = blocking.customer_id
-            and candidates.segment_rank = blocking.segment_rank
+            candidate_ranks.customer_id = blocking.customer_id
+            and candidate_ranks.segment_rank = blocking.segment_rank
     where blocking.segment_rank is null
 
 ),
@@ -148,9 +164,10 @@ segment_sizes as (
 
     select
         segment_id,
+        segment_name,
         count(*) as segment_customers
     from segments
-    group by 1
+    group by 1, 2
 
 ),
 
@@ -162,7 +179,7 @@ final as (
         not_yet_bought.stock_code,
         products.description,
         not_yet_bought.segment_id,
-        not_yet_bought.segment_name,
+        segment_sizes.segment_name,
         not_yet_bought.segment_buyers,
         round(
             not_yet_bought.segment_buyers / cast(segment_sizes.segment_customers as double),
