@@ -164,11 +164,19 @@ def build_tiny(tmp_path: Path, customers: list[tuple[str, int, float, str]], **d
 
 
 def sweep_tiny(tmp_path: Path, customers: list[tuple[str, int, float, str]], **dbt_vars: object):
-    """Only the models up to the customer k sweep, where the settings are checked."""
+    """Only the seeds and models up to the customer k sweep, where the settings are
+    checked (no data tests)."""
     path = write_lines(tmp_path / "tiny.csv", customers)
     return run_dbt(
         tmp_path,
-        ["run", "--select", "+int_customer_segments_swept"],
+        [
+            "build",
+            "--select",
+            "+int_customer_segments_swept",
+            "--exclude-resource-type",
+            "test",
+            "unit_test",
+        ],
         {"transactions_path": str(path), **dbt_vars},
         check=False,
     )
