@@ -20,6 +20,7 @@ from retail_segments.report.figures import feature_means_figure, profile_bars, s
 from retail_segments.report.models import SegmentModel
 from retail_segments.report.style import rfm_colour
 from retail_segments.report.tables import fmt_number, frame_table, money
+from retail_segments.report.value_section import section_customer_value
 from retail_segments.report.warehouse import MEMBER_TABLES, Warehouse, sweep_table
 
 # label and name of the segmentations the project builds, in report order
@@ -332,6 +333,7 @@ SECTIONS: tuple[tuple[str, str, Callable[[Context], Blocks]], ...] = (
     ("rfm-pairs", "Recency, frequency and monetary value", section_pairplot),
     ("profiles", "Customer segment profiles", section_profiles),
     ("rfm", "RFM segments", section_rfm),
+    ("customer-value", "Predicted customer value", section_customer_value),
     ("countries", "Country segments", section_countries),
     ("products", "Product segments", section_products),
     ("demographics", "Demographic segments", section_demographics),

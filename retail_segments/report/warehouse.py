@@ -30,6 +30,10 @@ PROFILE_TABLES = {
     "product": "dim_product_segments",
     "demographic": "dim_demographic_segments",
 }
+# the customer-value marts: per customer, the fit as data, the backtest
+VALUE_PREDICTIONS = "fct_customer_value_predictions"
+VALUE_PARAMETERS = "diag_customer_value_parameters"
+VALUE_BACKTEST = "diag_customer_value_backtest"
 MEMBER_ORDER = {
     "customer": "customer_id",
     "country": "country",
@@ -199,3 +203,17 @@ class Warehouse:
         return cells.merge(counts, on=["recency_score", "frequency_score"], how="left").fillna(
             {"customers": 0}
         )
+
+    # ----------------------------------------------------------------- customer value
+
+    def value_predictions(self) -> pd.DataFrame | None:
+        """One row per customer: P(alive), expected purchases, CLV (None: not built)."""
+        return self.table(VALUE_PREDICTIONS, order_by="customer_id")
+
+    def value_parameters(self) -> pd.DataFrame | None:
+        """The fitted parameters of the full and the backtest fit (None: not built)."""
+        return self.table(VALUE_PARAMETERS)
+
+    def value_backtest(self) -> pd.DataFrame | None:
+        """The backtest in total, by decile and by calibration frequency (None: not built)."""
+        return self.table(VALUE_BACKTEST)

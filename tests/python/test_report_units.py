@@ -12,10 +12,10 @@ import json
 import re
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from support.warehouses import make_warehouse
 
 from retail_segments import report as rp
 from retail_segments.report import other_figures, page
@@ -37,6 +37,7 @@ TINY_CHARTS = {
     "countries": 0,  # dim_countries is empty
     "products": 0,  # dim_products is missing
     "demographics": 5,
+    "customer-value": 0,  # no customer-value marts (test_report_value_units.py has them)
 }
 
 
@@ -155,15 +156,6 @@ TINY_TABLES = {
 }
 
 
-def make_warehouse(path: Path, frames: dict[str, pd.DataFrame]) -> Path:
-    with duckdb.connect(str(path)) as con:
-        for name, frame in frames.items():
-            con.register("frame", frame)
-            con.sql(f'create table "{name}" as select * from frame')
-            con.unregister("frame")
-    return path
-
-
 @pytest.fixture(scope="module")
 def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_warehouse(tmp_path_factory.mktemp("tiny") / "tiny.duckdb", TINY_TABLES)
@@ -275,6 +267,7 @@ def test_report_of_the_tiny_warehouse_has_the_expected_charts(tiny_report: str) 
     assert charts == TINY_CHARTS
     assert "Country segments were not built" in parts["countries"]
     assert "Product segments were not built" in parts["products"]
+    assert "fct_customer_value_predictions is not in the warehouse" in parts["customer-value"]
     assert "log1p(monetary)" in parts["customer-map"] and "log1p(frequency)" not in tiny_report
     assert "Keep &lt;them&gt; &amp; grow" in parts["profiles"]
     assert "Can&#39;t Lose Them" in parts["rfm"]

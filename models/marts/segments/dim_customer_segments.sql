@@ -1,7 +1,7 @@
 {%- set features = retail_segments.column_names_var('customer_segment_features') -%}
 -- One row per k-means customer segment: size, value, the mean and median of every
--- customer feature, the centroid in original units, and the playbook's goal and
--- recommended action for its feature levels.
+-- customer feature, the centroid in original units, the playbook's goal and
+-- recommended action for its feature levels, and the predicted value of its customers.
 with
 
 members as (
@@ -19,6 +19,12 @@ centroids as (
 playbook_matches as (
 
     select * from {{ ref('int_customer_segments_matched_to_playbook') }}
+
+),
+
+predicted_values as (
+
+    select * from {{ ref('int_customer_segments_valued') }}
 
 ),
 
@@ -48,13 +54,24 @@ final as (
         round(cast(profiles.revenue / sum(profiles.revenue) over () as double), 6) as revenue_share,
         {{- retail_segments.segment_profile_columns('profiles', 'centroids', retail_segments.customer_profile_columns(), features) }}
         playbook_matches.goal,
-        playbook_matches.recommended_action
+        playbook_matches.recommended_action,
+        coalesce(predicted_values.customers_with_clv, 0) as customers_with_clv,
+        predicted_values.total_clv,
+        predicted_values.mean_clv,
+        predicted_values.median_clv,
+        predicted_values.clv_share,
+        predicted_values.expected_purchases,
+        predicted_values.mean_p_alive,
+        coalesce(predicted_values.high_churn_risk_customers, 0) as high_churn_risk_customers,
+        predicted_values.horizon_days
 
     from centroids
     inner join profiles
         on centroids.segment_id = profiles.segment_id
     left join playbook_matches
         on centroids.segment_id = playbook_matches.segment_id
+    left join predicted_values
+        on centroids.segment_id = predicted_values.segment_id
 
 )
 

@@ -1,6 +1,6 @@
--- One row per k-means customer segment: the predicted value of its customers
--- (total and mean CLV over the horizon, expected purchases, P(alive), churn-risk
--- counts), to read next to dim_customer_segments.
+-- One row per k-means customer segment with customers: the predicted value of its
+-- customers (total, mean and median CLV over the horizon, expected purchases,
+-- P(alive), churn-risk counts), for the segment profiles of dim_customer_segments.
 with
 
 predictions as (
@@ -19,8 +19,6 @@ final as (
 
     select
         customers.segment_id,
-        any_value(customers.segment_name) as segment_name,
-        count(*) as customers,
         count(predictions.clv) as customers_with_clv,
         round(sum(predictions.clv), 2) as total_clv,
         round(avg(predictions.clv), 4) as mean_clv,
@@ -36,6 +34,7 @@ final as (
     from customers
     inner join predictions
         on customers.customer_id = predictions.customer_id
+    where customers.segment_id is not null
     group by 1
 
 )
