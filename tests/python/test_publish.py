@@ -263,6 +263,20 @@ def test_the_build_after_a_kill_succeeds_and_removes_the_leftovers(killed_build)
     assert not any(path.exists() for path in leftovers)
 
 
+def test_a_good_build_ends_with_where_everything_is_and_how_to_open_the_docs(
+    killed_build,
+) -> None:
+    check(killed_build.rebuild)
+    site = killed_build.site
+    output = killed_build.rebuild.stdout
+    summary = output[output.index("Built and published:") :]
+    assert f"warehouse  {site.warehouse} (build 2)" in summary
+    assert f"exports    {site.exports}" in summary
+    assert "report     not written (--no-report)" in summary
+    assert f"SEGMENTS_DUCKDB_PATH={site.warehouse} " in summary
+    assert " docs generate --project-dir " in summary and " docs serve " in summary
+
+
 # ---- (4) a reader holding the file open ------------------------------------------------
 
 
