@@ -49,17 +49,7 @@
                 select
                     row_number() over () as line_number,
                     line_text
-                from read_csv(
-                    {{ retail_segments.string_literal(path) }},
-                    header = false,
-                    auto_detect = false,
-                    columns = {'line_text': 'varchar'},
-                    delim = chr(1),
-                    quote = '',
-                    escape = '',
-                    encoding = {{ retail_segments.string_literal(detected['encoding']) }},
-                    ignore_errors = true
-                )
+                from {{ retail_segments.raw_csv_lines(path, retail_segments.string_literal(detected['encoding'])) }}
             )
             where (length(line_text) - length(replace(line_text, '"', ''))) % 2 = 1
         {%- endset -%}

@@ -34,13 +34,20 @@ def ancestors(manifest: dict, node: str) -> set[str]:
     return seen
 
 
-def select_build(workdir: Path, selection: list[str], files: dict[str, Path]) -> DbtRun:
+def select_build(
+    workdir: Path, selection: list[str], files: dict[str, Path]
+) -> tuple[DbtRun, dict, dict[str, str]]:
+    """Build `selection` into a fresh warehouse; it must pass on what it built (see
+    `assert_passed_on_what_it_built`). The run, its manifest and node statuses."""
     dbt_vars = {
         "transactions_path": str(files["transactions"]),
         "customers_path": str(files["attributes"]),
         "export_path": str(workdir / "exports"),
     }
-    return run_dbt(workdir, ["build", *selection], dbt_vars, check=False)
+    run = run_dbt(workdir, ["build", *selection], dbt_vars, check=False)
+    manifest, statuses = results(workdir)
+    assert_passed_on_what_it_built(run, manifest, statuses)
+    return run, manifest, statuses
 
 
 def results(workdir: Path) -> tuple[dict, dict[str, str]]:
@@ -75,9 +82,7 @@ def demo_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_a_mart_with_its_parents_builds_on_an_empty_warehouse(
     demo_files: dict[str, Path], tmp_path: Path
 ) -> None:
-    run = select_build(tmp_path, ["--select", "+dim_countries"], demo_files)
-    manifest, statuses = results(tmp_path)
-    assert_passed_on_what_it_built(run, manifest, statuses)
+    run, manifest, statuses = select_build(tmp_path, ["--select", "+dim_countries"], demo_files)
     expected = ancestors(manifest, "model.retail_segments.dim_countries")
     assert built(statuses, "model") | built(statuses, "seed") == {
         node for node in expected if node.split(".")[0] in {"model", "seed"}
@@ -93,9 +98,7 @@ def test_a_mart_with_its_parents_builds_on_an_empty_warehouse(
 def test_the_facts_selector_builds_the_facts_without_segmenting_on_an_empty_warehouse(
     demo_files: dict[str, Path], tmp_path: Path
 ) -> None:
-    run = select_build(tmp_path, ["--selector", "facts"], demo_files)
-    manifest, statuses = results(tmp_path)
-    assert_passed_on_what_it_built(run, manifest, statuses)
+    run, manifest, statuses = select_build(tmp_path, ["--selector", "facts"], demo_files)
     names = {manifest["nodes"][node]["name"] for node in built(statuses, "model")}
     facts = {"fct_sales_lines", "fct_cancellation_lines", "fct_rejected_lines"}
     assert facts | {"int_customers_summarized", "int_products_summarized"} <= names
