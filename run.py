@@ -28,6 +28,45 @@ FAST_SELECTION = ["-m", "not integration"]  # the marker is registered in pyproj
 # most of the time, so a second worker about halves the suite on two cores.
 # tests/python/conftest.py keeps the tests that share a build on one worker.
 WORKERS = ["-n", "2"]
+# the commands, one line each (the same as retail_segments.cli.COMMANDS, tested)
+COMMANDS = {
+    "build": "build the warehouse, the exports and the report (on demo data unless --transactions)",
+    "test": "run the test suite (pytest); --fast: the unit tests only",
+    "report": "only write the HTML report of the built warehouse",
+    "demo-data": "only generate the demo data",
+}
+HELP_OPTIONS = {"-h", "--help", "help"}
+
+
+def usage() -> str:
+    """`run.py --help`: the commands, one line each."""
+    lines = ["usage: python3 run.py COMMAND [options]", "", "commands:"]
+    lines += [f"  {name:<10} {summary}" for name, summary in COMMANDS.items()]
+    lines += [
+        "",
+        "python3 run.py COMMAND --help shows the options of a command. The first run",
+        "creates .venv and installs the pinned requirements (a minute or two).",
+    ]
+    return "\n".join(lines)
+
+
+def usage_of_test() -> str:
+    """`run.py test --help` (pytest's own options: `run.py test --help-pytest`)."""
+    return "\n".join(
+        [
+            "usage: python3 run.py test [--fast] [pytest arguments]",
+            "",
+            COMMANDS["test"],
+            "",
+            "  --fast          leave out the tests marked integration (no dbt build), about 15 s",
+            "  -n N            pytest-xdist workers (default 2; -n 0: one process)",
+            "  --help-pytest   pytest's own options; any other argument goes to pytest",
+            "",
+            "examples:",
+            "  python3 run.py test --fast",
+            "  python3 run.py test -m integration -k docs",
+        ]
+    )
 
 
 def venv_python() -> Path:
@@ -83,10 +122,18 @@ def pytest_arguments(rest: list[str]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"build", "test", "report", "demo-data"}:
-        print(__doc__)
+    if argv and argv[0] in HELP_OPTIONS:
+        print(usage())
+        return 0
+    if not argv or argv[0] not in COMMANDS:
+        unknown = f"unknown command {argv[0]!r}\n\n" if argv else ""
+        print(unknown + usage(), file=sys.stderr)
         return 2
     command, rest = argv[0], argv[1:]
+    if command == "test" and {"-h", "--help"} & set(rest):
+        print(usage_of_test())
+        return 0
+    rest = ["--help" if argument == "--help-pytest" else argument for argument in rest]
     python = ensure_environment("test" if command == "test" else "build")
     if command == "test":
         args = [str(python), "-m", "pytest", *pytest_arguments(rest)]

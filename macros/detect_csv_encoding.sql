@@ -19,17 +19,7 @@
             unicode(line_text[1]) as first_code,
             unicode(line_text[2]) as second_code,
             strpos(line_text, chr(0)) > 0 as has_nul
-        from read_csv(
-            {{ retail_segments.string_literal(path) }},
-            header = false,
-            auto_detect = false,
-            columns = {'line_text': 'varchar'},
-            delim = chr(1),
-            quote = '',
-            escape = '',
-            encoding = __encoding__,
-            ignore_errors = true
-        )
+        from {{ retail_segments.raw_csv_lines(path, '__encoding__') }}
         limit 1
     {%- endset -%}
     {%- set requested = (requested or 'auto') | string | trim | lower -%}

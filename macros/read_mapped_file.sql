@@ -1,6 +1,9 @@
 {#- Select a data file with its columns renamed to standard names, every value as
     text, plus source_line_number (the row's position in the file), source_file and
     source_encoding. Used by read_transactions, read_orders and read_order_customers.
+    With with_unmapped_values (the transactions file), also unmapped_values: the
+    file's other columns as one JSON object of text (name: value, null kept), so
+    that a line's duplicate key can cover every column of the file.
 
     Each standard name in `required` + `optional` is found through the var named
     `overrides_var` (e.g. {order_total: "Grand Total"}) or else through `aliases`
@@ -22,7 +25,8 @@
     path_var,
     encoding='auto',
     enabled=true,
-    not_found_hint=''
+    not_found_hint='',
+    with_unmapped_values=false
 ) -%}
     {%- set standards = required + optional -%}
 
@@ -31,6 +35,9 @@
         {%- for standard in standards -%}
             {%- do placeholders.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ standard) -%}
         {%- endfor -%}
+        {%- if with_unmapped_values -%}
+            {%- do placeholders.append('cast(null as ' ~ dbt.type_string() ~ ') as unmapped_values') -%}
+        {%- endif -%}
         {%- do placeholders.append('cast(null as ' ~ dbt.type_string() ~ ') as source_file') -%}
         {%- do placeholders.append('cast(null as ' ~ dbt.type_string() ~ ') as source_encoding') -%}
         {{ return('select ' ~ placeholders | join(', ') ~ ' where 1 = 0') }}
@@ -121,6 +128,19 @@
         cast(null as {{ dbt.type_string() }})
         {%- endif %} as {{ standard }},
         {%- endfor %}
+        {%- if with_unmapped_values %}
+        {%- set unmapped = file_columns | reject('in', mapping.values() | list) | list %}
+        {% if unmapped -%}
+        cast(json_object(
+            {%- for column in unmapped %}
+            {{ retail_segments.string_literal(column) }},
+            cast({{ retail_segments.quoted_identifier(column) }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as {{ dbt.type_string() }})
+        {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+        {%- endif %} as unmapped_values,
+        {%- endif %}
         {{ retail_segments.string_literal(path) }} as source_file,
         {{ retail_segments.string_literal(encoding) }} as source_encoding
     from {{ reader }}

@@ -1,6 +1,7 @@
 {#- Select the transactions file (var transactions_path) with its columns renamed to
     the standard names: invoice_no, stock_code, description, quantity, invoice_date,
-    unit_price, customer_id, country (all text). Columns are found by name through
+    unit_price, customer_id, country (all text), and
+    unmapped_values (the file's other columns, for the duplicate key). Columns are found by name through
     transactions_column_aliases() or the var transactions_columns; a file whose
     required columns cannot be found stops the build with an error that lists what
     is missing and what the file has (see read_mapped_file). With input_shape
@@ -18,5 +19,6 @@
         enabled=retail_segments.input_shape() == 'line_items',
         not_found_hint="Generate the demo data with `python3 run.py build`, or pass your own file: "
             ~ "dbt build --vars '{transactions_path: path/to/file.csv}'.",
+        with_unmapped_values=true,
     )) }}
 {%- endmacro %}

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
+import glob
+import json
 import os
+import shlex
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -25,6 +29,24 @@ PROJECT_DIR = dbt_runner.PROJECT_DIR
 DEMO_DIR = PROJECT_DIR / "data" / "demo"
 # dbt arguments that build part of the project: a new file needs all of it
 SELECTION_ARGUMENTS = frozenset({"-s", "--select", "--exclude", "--selector", "-m", "--models"})
+# every command of `run.py`, one line each (run.py lists the same, see its COMMANDS)
+COMMANDS = {
+    "build": "build the warehouse, the exports and the report (on demo data unless --transactions)",
+    "test": "run the test suite (pytest); --fast: the unit tests only",
+    "report": "only write the HTML report of the built warehouse",
+    "demo-data": "only generate the demo data",
+}
+COMMANDS_HELP = "commands:\n" + "\n".join(
+    f"  {name:<10} {summary}" for name, summary in COMMANDS.items()
+)
+BUILD_EXAMPLES = """examples:
+  python3 run.py build
+  python3 run.py build --transactions path/to/online_retail.csv.gz
+  python3 run.py build --transactions sales.parquet --customers mall_customers.csv
+  python3 run.py build --vars '{customer_segment_k: 5, as_of_date: "2011-12-01"}'
+  python3 run.py build --vars '{input_shape: orders, orders_path: orders.csv}'
+
+The vars are listed and described in dbt_project.yml (and the README)."""
 
 
 @contextmanager
@@ -72,10 +94,22 @@ def ensure_demo_data(lines: int, seed: int) -> dict[str, Path]:
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="run.py", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="run.py", description=__doc__, epilog=COMMANDS_HELP, formatter_class=formatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = sub.add_parser("build", help="build the warehouse (and the report)")
+    def command(name: str, epilog: str = "") -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=COMMANDS[name],
+            description=COMMANDS[name],
+            epilog="\n\n".join(part for part in (epilog, COMMANDS_HELP) if part),
+            formatter_class=formatter,
+        )
+
+    build = command("build", BUILD_EXAMPLES)
     build.add_argument(
         "--transactions", help="transactions file (CSV, CSV.gz or Parquet); default: demo data"
     )
@@ -87,7 +121,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     build.add_argument("--lines", type=int, default=demo_data.DEFAULT_LINES, help="demo data size")
     build.add_argument("--seed", type=int, default=42, help="demo data seed")
     build.add_argument(
-        "--vars", default="{}", help="extra dbt vars as JSON or YAML, e.g. '{customer_k: 5}'"
+        "--vars",
+        default="{}",
+        help="dbt vars as JSON or YAML, e.g. '{customer_segment_k: 5}'; an unknown var is an error",
     )
     build.add_argument("--no-report", action="store_true", help="skip the HTML report")
     build.add_argument("--report", help="default: reports/segmentation_report.html")
@@ -95,11 +131,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "dbt_args", nargs=argparse.REMAINDER, help="after --: extra arguments for dbt build"
     )
 
-    report = sub.add_parser("report", help="only write the HTML report of the built warehouse")
+    report = command("report")
     report.add_argument("--database", help="the warehouse (default: as profiles.yml resolves it)")
     report.add_argument("--out", help="default: reports/segmentation_report.html")
 
-    demo = sub.add_parser("demo-data", help="only generate the demo data")
+    demo = command("demo-data")
     demo.add_argument("--lines", type=int, default=demo_data.DEFAULT_LINES)
     demo.add_argument("--seed", type=int, default=42)
     return parser.parse_args(argv)
@@ -111,6 +147,7 @@ def build_vars(args: argparse.Namespace) -> dict[str, object]:
     extra = yaml.safe_load(args.vars) or {}
     if not isinstance(extra, dict):
         raise SystemExit(f"--vars must be a mapping, got: {args.vars}")
+    check_var_names(extra)
     dbt_vars: dict[str, object] = {}
     if args.transactions:
         dbt_vars["transactions_path"] = str(Path(args.transactions).resolve())
@@ -124,6 +161,117 @@ def build_vars(args: argparse.Namespace) -> dict[str, object]:
         dbt_vars["customers_path"] = str(Path(customers).resolve())
     dbt_vars.update(extra)
     return dbt_vars
+
+
+def project_vars() -> dict[str, object]:
+    """The vars dbt_project.yml declares, with their defaults."""
+    import yaml
+
+    return dict(yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"])
+
+
+def check_var_names(given: dict[str, object]) -> None:
+    """Stop on a var dbt_project.yml does not declare (dbt would ignore it silently)."""
+    known = project_vars()
+    problems = []
+    for name in given:
+        if name in known:
+            continue
+        close = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.6)
+        hint = f"did you mean {one_of(close)}?" if close else "no var has a similar name."
+        problems.append(f"unknown var {name!r} in --vars: {hint}")
+    if problems:
+        raise SystemExit(
+            "\n".join(problems) + "\nThe vars are listed and described in "
+            f"{PROJECT_DIR / 'dbt_project.yml'}. Nothing was built."
+        )
+
+
+def one_of(names: Sequence[str]) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+def check_input_files(dbt_vars: dict[str, object]) -> None:
+    """Stop before dbt starts when an input file is missing or empty, with a hint."""
+    orders = str(dbt_vars.get("input_shape") or "line_items") == "orders"
+    demo = "Build on demo data with `python3 run.py build` (no --transactions), " + (
+        "or generate it alone with `python3 run.py demo-data`."
+    )
+    files = (
+        [
+            (
+                "orders",
+                "orders_path",
+                True,
+                "Pass it with --vars '{input_shape: orders, orders_path: path/to/orders.csv}'.",
+            ),
+            ("order customers", "order_customers_path", False, ""),
+        ]
+        if orders
+        else [("transactions", "transactions_path", True, demo)]
+    )
+    files.append(("customer attributes", "customers_path", False, ""))
+    problems = []
+    for label, var, required, hint in files:
+        value = str(dbt_vars.get(var) or "")
+        if not value:
+            if required:
+                problems.append(f"No {label} file given (var {var}). {hint}".strip())
+            continue
+        problem = input_file_problem(project_path(value))
+        if problem:
+            problems.append(f"{label.capitalize()} file {problem} (var {var}). {hint}".strip())
+    if problems:
+        raise SystemExit("\n".join(problems) + "\nNothing was built.")
+
+
+def input_file_problem(path: Path) -> str | None:
+    """What is wrong with an input file (missing, a folder, empty), or None."""
+    if glob.has_magic(str(path)):
+        return None if glob.glob(str(path)) else f"pattern '{path}' matches no file"
+    if path.is_dir():
+        return f"'{path}' is a folder, not a file"
+    if not path.exists():
+        if not path.parent.is_dir():
+            return f"'{path}' not found: the folder {path.parent} does not exist"
+        names = sorted(entry.name for entry in path.parent.iterdir() if entry.is_file())
+        close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.5)
+        if close:
+            return f"'{path}' not found; files with a similar name there: {', '.join(close)}"
+        return f"'{path}' not found, and no file in {path.parent} has a similar name"
+    if path.stat().st_size == 0:
+        return f"'{path}' is empty (0 bytes)"
+    return None
+
+
+def docs_commands(warehouse: Path, dbt_vars: dict[str, object]) -> list[str]:
+    """The commands that generate and serve the dbt docs of this build (catalog from
+    the published warehouse, the same vars)."""
+    dbt = dbt_runner.dbt_executable()
+    project = shlex.quote(str(PROJECT_DIR))
+    options = f"--project-dir {project} --profiles-dir {project}"
+    env = f"SEGMENTS_DUCKDB_PATH={shlex.quote(str(warehouse))}"
+    vars_option = f"--vars {shlex.quote(json.dumps(dbt_vars, sort_keys=True))}"
+    return [
+        f"{env} {dbt} docs generate {options} {vars_option}",
+        f"{dbt} docs serve {options}",
+    ]
+
+
+def summary_lines(
+    site: publish.Site, build_number: object, report: Path | None, dbt_vars: dict[str, object]
+) -> list[str]:
+    """Where the build's outputs are, and how to open the docs."""
+    return [
+        "Built and published:",
+        f"  warehouse  {site.warehouse} (build {build_number})",
+        f"  exports    {site.exports}",
+        f"  report     {report if report is not None else 'not written (--no-report)'}",
+        f"  docs       {PROJECT_DIR / 'target' / 'index.html'}, after:",
+        *(f"               {line}" for line in docs_commands(site.warehouse, dbt_vars)),
+        "             (dbt docs serve opens them at http://localhost:8080)",
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -152,6 +300,7 @@ def build(args: argparse.Namespace) -> int:
             "place, run dbt yourself: .venv/bin/dbt build --profiles-dir . --select ..."
         )
     dbt_vars = build_vars(args)
+    check_input_files(dbt_vars)
     site = publish.Site(warehouse_path(), project_path(str(dbt_vars.get("export_path", "exports"))))
     dbt_vars["export_path"] = str(site.exports)
     last_good = publish.last_published(site.warehouse)
@@ -171,14 +320,13 @@ def build(args: argparse.Namespace) -> int:
         return failed(site, last_good, str(error), kept=False)
     except KeyboardInterrupt:
         return failed(site, last_good, "interrupted", kept=True, code=130)
-    print(f"Warehouse: {site.warehouse} (build {row['build_number']}, published)")
-    print(f"Exports: {site.exports}")
+    report = None
     if not args.no_report:
         from retail_segments.report import DEFAULT_OUT, write_report
 
         with phase("report"):
             report = write_report(site.warehouse, project_path(args.report or DEFAULT_OUT))
-        print(f"Report: {report}")
+    print("\n".join(summary_lines(site, row["build_number"], report, dbt_vars)))
     print(f"Done in {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -3,16 +3,18 @@
 - **Bad lines** (`LINES`): one UCI-shaped file holds one case per line, built once
   (the line models, their unit tests and the accounting test). Each line must carry
   the reason the table expects (or be a sale, with the date or text the table
-  expects), and the accounting must be exact.
+  expects), and the accounting must be exact. The file has a column no standard
+  name maps (`Note`): two lines that differ only there are both kept.
 - **Bad files** (`FILE_CASES`): empty, header-only, truncated, mixed-encoding,
-  UTF-16 big-endian and malformed files stop the build with an error naming the
-  file and what to do. Several files are checked by one `dbt run` of the staging
+  UTF-16 big-endian, malformed and unbalanced-quote files, and a latin-1 file read
+  with an explicit `utf-8`, stop the build with an error naming the file and what
+  to do. Several files are checked by one `dbt run` of the staging
   models that read them (the transactions, customer attribute and orders files are
   read by independent models, so each reports its own error). The files that must
   be read ride along: a latin-1 attribute table with the bad lines, a UTF-16 orders
   export with the orders group.
-- **Whole-file outcomes**: a file whose every line is rejected and an `as_of_date`
-  before all data stop with what happened.
+- **Whole-file outcomes**: a file whose every line is rejected (decimal commas,
+  currency signs) and an `as_of_date` before all data stop with what happened.
 - **Settings** (`INJECTIONS`): a crafted value through each var that reaches SQL
   either stops with a clear message or is read as a literal, and no table of an
   existing warehouse changes.
@@ -37,6 +39,8 @@ from retail_segments.demo_data.tables import TRANSACTION_COLUMNS
 pytestmark = pytest.mark.integration
 
 HEADER = list(TRANSACTION_COLUMNS)  # the UCI Online Retail I header
+# the bad-lines file has one more column, which no standard name maps
+LINES_HEADER = [*HEADER, "Note"]
 ISO = "2011-01-05 10:00:00"
 
 
@@ -50,6 +54,11 @@ def line(
     country: str = "United Kingdom",
 ) -> tuple[str, ...]:
     return (invoice, stock, "HEART HOLDER", quantity, date, price, customer, country)
+
+
+def noted(fields: tuple[str, ...], note: str) -> tuple[str, ...]:
+    """A line of the bad-lines file with its Note column (the other lines have it empty)."""
+    return (*fields, note)
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,9 @@ LINES = [
     LineCase(
         "negative sale", line("540030", quantity="-3"), "negative_quantity_without_cancellation"
     ),
+    # the duplicate key covers every column of the file, the unmapped Note too
+    LineCase("noted line", noted(line("540031"), "gift wrap"), "sale"),
+    LineCase("same line, another note", noted(line("540031"), "no wrap"), "sale"),
 ]
 LINE_MODELS = "+fct_sales_lines +fct_cancellation_lines +fct_rejected_lines int_as_of_date"
 # built with it: an attribute table with a latin-1 byte on line 3 and no UTF-8 letter
@@ -132,7 +144,11 @@ def good_rows(count: int) -> list[tuple[str, ...]]:
 def lines_build(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     """The bad-lines file, built once: line models, their unit tests, the accounting."""
     work = tmp_path_factory.mktemp("bad_lines")
-    path = write_csv(work / "export.csv", [case.fields for case in LINES])
+    rows = [
+        case.fields if len(case.fields) == len(LINES_HEADER) else noted(case.fields, "")
+        for case in LINES
+    ]
+    path = write_csv(work / "export.csv", rows, LINES_HEADER)
     return run_dbt(
         work,
         ["build", "--select", LINE_MODELS, "--indirect-selection", "cautious"],
@@ -181,6 +197,15 @@ def test_every_line_is_in_exactly_one_line_table(lines_build: DbtRun) -> None:
         "select distinct source_encoding from base_retail__transaction_lines"
     )
     assert encoding.source_encoding.tolist() == ["utf-8"]
+
+
+def test_the_unmapped_column_is_kept_as_text_for_the_duplicate_key(lines_build: DbtRun) -> None:
+    first = next(i for i, case in enumerate(LINES, 1) if case.name == "noted line")
+    values = lines_build.query(
+        "select source_line_number, unmapped_values from base_retail__transaction_lines"
+        f" where source_line_number in (1, {first}, {first + 1}) order by 1"
+    ).unmapped_values.tolist()
+    assert values == ['{"Note":null}', '{"Note":"gift wrap"}', '{"Note":"no wrap"}']
 
 
 # ---- bad files -------------------------------------------------------------------
@@ -233,10 +258,29 @@ def utf16_orders(path: Path) -> Path:
     return write_bytes(path, text.decode("utf-8").encode("utf-16"))
 
 
-def latin1_attributes(folder: Path) -> Path:
+def latin1_people(path: Path) -> Path:
+    """An attribute table with a latin-1 byte on line 3 and no UTF-8 letter."""
     content = csv_bytes([("1", "Male", "30", "15", "39")], ATTRIBUTES_HEADER)
     content += "2,Fem\xe9nin,31,16,40\n".encode("latin-1")
-    return write_bytes(folder / "latin1 people.csv", content)
+    return write_bytes(path, content)
+
+
+def latin1_attributes(folder: Path) -> Path:
+    return latin1_people(folder / "latin1 people.csv")
+
+
+def unbalanced_quote(path: Path) -> Path:
+    """Quoted descriptions with a comma on lines 3, 5 and 7, an opening quote never
+    closed on line 8: the reader's dialect detection gives up on the quotes and
+    names line 3, a good line."""
+    rows = [line(str(540100 + i)) for i in range(6)]
+    quoted = [",".join(row).replace("HEART HOLDER", '"HEART, HOLDER"') for row in rows[1::2]]
+    text = [",".join(HEADER)]
+    for i, row in enumerate(rows):
+        text.append(quoted[i // 2] if i % 2 else ",".join(row))
+    text.append(",".join(line("540199")).replace("HEART HOLDER", '"BROKEN HEART'))
+    text += [",".join(line(str(540200 + i))) for i in range(5)]
+    return write_bytes(path, ("\n".join(text) + "\n").encode())
 
 
 @dataclass(frozen=True)
@@ -247,6 +291,7 @@ class FileCase:
     var: str
     write: Callable[[Path], Path]
     words: tuple[str, ...]
+    absent: tuple[str, ...] = ()  # words the error must not hold
 
 
 FILE_GROUPS: dict[str, tuple[dict[str, object], list[FileCase]]] = {
@@ -281,6 +326,24 @@ FILE_GROUPS: dict[str, tuple[dict[str, object], list[FileCase]]] = {
                 "customers_path",
                 malformed,
                 ("do not have the header's fields", "line 3", "2,Female,31,16,40,extra"),
+            ),
+        ],
+    ),
+    "explicit_utf8": (
+        {"transactions_encoding": "utf-8"},
+        [
+            FileCase(
+                "unbalanced quote",
+                "transactions_path",
+                unbalanced_quote,
+                ("do not have the header's fields", 'Line 8 has an unbalanced "', "BROKEN HEART"),
+                ("no column found",),
+            ),
+            FileCase(
+                "utf-8 asked, latin-1 given",
+                "customers_path",
+                latin1_people,
+                ("is not valid utf-8", "the first is line 3", "transactions_encoding: latin-1"),
             ),
         ],
     ),
@@ -352,6 +415,8 @@ def test_a_bad_file_stops_with_an_error_naming_it(
     message = output[start : start + 700]
     for words in case.words:
         assert words in message, message
+    for words in case.absent:
+        assert words not in message, message
     errors = re.search(r"ERROR=(\d+)", run.output)
     assert errors is not None and int(errors.group(1)) == len(FILE_GROUPS[group][1])
 
@@ -388,13 +453,18 @@ def test_a_utf16_file_is_read_as_utf16(
 # ---- whole-file outcomes -----------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("delimiter", "price", "cause"),
+    [(";", "{},55", "decimal comma"), (",", "£{}.50", "currency sign (e.g. £2.55)")],
+    ids=["decimal comma", "currency sign"],
+)
 def test_a_file_whose_every_line_is_rejected_says_how_many_why_and_the_likely_cause(
-    tmp_path: Path,
+    tmp_path: Path, delimiter: str, price: str, cause: str
 ) -> None:
-    rows = [line(str(550000 + i), price=f"{i + 1},55") for i in range(6)]
-    path = tmp_path / "semicolons.csv"
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
+    rows = [line(str(550000 + i), price=price.format(i + 1)) for i in range(6)]
+    path = tmp_path / "prices.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
         writer.writerow(HEADER)
         writer.writerows(rows)
     run = run_dbt(
@@ -407,7 +477,7 @@ def test_a_file_whose_every_line_is_rejected_says_how_many_why_and_the_likely_ca
     assert run.returncode != 0
     output = " ".join(run.output.split())
     assert f"File {path} (var transactions_path): every one of its 6 lines was rejected" in output
-    assert "unparseable_price (6 lines)" in output and "decimal comma" in output
+    assert "unparseable_price (6 lines)" in output and cause in output
 
 
 def copy_of(build: DbtRun, workdir: Path) -> Path:

@@ -241,7 +241,7 @@ def test_a_failing_build_leaves_everything_published_byte_identical(
     assert result.returncode != 0
     assert "BUILD FAILED" in result.stderr
     assert "build 1 of " in result.stderr and "are unchanged" in result.stderr
-    assert "Report:" not in result.stdout
+    assert "Built and published" not in result.stdout
     assert published_hashes(site) == before
     assert len(builds(site)) == 1
 
@@ -261,6 +261,20 @@ def test_the_build_after_a_kill_succeeds_and_removes_the_leftovers(killed_build)
     paths = staging(killed_build.site)
     leftovers = (paths.building_warehouse, paths.building_exports, paths.previous_exports)
     assert not any(path.exists() for path in leftovers)
+
+
+def test_a_good_build_ends_with_where_everything_is_and_how_to_open_the_docs(
+    killed_build,
+) -> None:
+    check(killed_build.rebuild)
+    site = killed_build.site
+    output = killed_build.rebuild.stdout
+    summary = output[output.index("Built and published:") :]
+    assert f"warehouse  {site.warehouse} (build 2)" in summary
+    assert f"exports    {site.exports}" in summary
+    assert "report     not written (--no-report)" in summary
+    assert f"SEGMENTS_DUCKDB_PATH={site.warehouse} " in summary
+    assert " docs generate --project-dir " in summary and " docs serve " in summary
 
 
 # ---- (4) a reader holding the file open ------------------------------------------------

@@ -23,7 +23,8 @@ trimmed as (
         nullif(trim(unit_price), '') as unit_price_text,
         nullif(trim(customer_id), '') as customer_id_text,
         coalesce(nullif(trim(country), ''), 'Unspecified') as country,
-        -- every raw value, to find exact duplicates of an earlier line
+        -- every raw value, the columns not mapped too, to find exact duplicates of an
+        -- earlier line
         md5(concat_ws(
             '|',
             coalesce(invoice_no, '<null>'),
@@ -33,7 +34,8 @@ trimmed as (
             coalesce(invoice_date, '<null>'),
             coalesce(unit_price, '<null>'),
             coalesce(customer_id, '<null>'),
-            coalesce(country, '<null>')
+            coalesce(country, '<null>'),
+            coalesce(unmapped_values, '<null>')
         )) as raw_line_hash
 
     from source
