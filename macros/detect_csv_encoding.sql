@@ -8,7 +8,9 @@
     - `auto`: a file that is valid UTF-8 is read as UTF-8. A file with bytes that are
       not UTF-8 and no valid multi-byte UTF-8 letter anywhere (a latin-1 export such
       as the Kaggle copy of Online Retail) is read as latin-1, with a warning naming
-      the first such line. A file with both (valid `España` on one line, a latin-1
+      the first such line; a plain file with bytes latin-1 cannot decode either
+      (80-9F: Windows-1252 curly quotes, euro sign, dashes) stops the build saying
+      how to convert it to UTF-8 (see first_windows_1252_line). A file with both (valid `España` on one line, a latin-1
       byte on another) stops the build: either reading would garble some lines.
     - `utf-8` on a file that is not valid UTF-8 stops the build naming the line;
       `latin-1` and `utf-16` are read as asked.
@@ -92,6 +94,16 @@
             ~ "that are not UTF-8, the first at line " ~ probe['first_encoding_error_line']
             ~ " (the header is line 1). Either reading garbles some lines, so nothing was built. "
             ~ "Fix those lines, or " ~ how_to_set ~ " to read every line in one encoding."
+        ) }}
+    {%- endif -%}
+    {%- set windows_line = retail_segments.first_windows_1252_line(path) -%}
+    {%- if windows_line is not none -%}
+        {{ exceptions.raise_compiler_error(
+            label | capitalize ~ " file '" ~ path ~ "' is neither UTF-8 nor latin-1: line "
+            ~ windows_line ~ " (the header is line 1) holds a byte 80-9F, most likely Windows-1252 "
+            ~ "(curly quotes, the euro sign, dashes; Excel's \"ANSI\" CSV), which the reader cannot "
+            ~ "decode. Convert the file to UTF-8 first, e.g. iconv -f CP1252 -t UTF-8 file.csv > "
+            ~ "file.utf8.csv, or save it from Excel as \"CSV UTF-8\"."
         ) }}
     {%- endif -%}
     {%- do exceptions.warn(

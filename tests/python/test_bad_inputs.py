@@ -283,6 +283,14 @@ def unbalanced_quote(path: Path) -> Path:
     return write_bytes(path, ("\n".join(text) + "\n").encode())
 
 
+def windows_1252(path: Path) -> Path:
+    """Excel's "ANSI" CSV: a curly apostrophe (byte 92) on line 4, no UTF-8 letter."""
+    rows = [line(str(540300 + i)) for i in range(4)]
+    rows[2] = [value.replace("HEART HOLDER", "HEART\u2019S HOLDER") for value in rows[2]]
+    text = "\n".join(",".join(row) for row in [list(HEADER), *rows]) + "\n"
+    return write_bytes(path, text.encode("cp1252"))
+
+
 @dataclass(frozen=True)
 class FileCase:
     """A bad file given through `var`, and the words its error must hold."""
@@ -344,6 +352,17 @@ FILE_GROUPS: dict[str, tuple[dict[str, object], list[FileCase]]] = {
                 "customers_path",
                 latin1_people,
                 ("is not valid utf-8", "the first is line 3", "transactions_encoding: latin-1"),
+            ),
+        ],
+    ),
+    "single_byte": (
+        {},
+        [
+            FileCase(
+                "Windows-1252",
+                "transactions_path",
+                windows_1252,
+                ("neither UTF-8 nor latin-1", "line 4", "Windows-1252", "iconv -f CP1252"),
             ),
         ],
     ),
