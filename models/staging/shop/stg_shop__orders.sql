@@ -15,14 +15,16 @@ trimmed as (
         nullif(trim(order_total), '') as order_total_text,
         nullif(trim(payment_status), '') as payment_status_text,
         nullif(trim(payment_date), '') as payment_date_text,
-        -- every raw value, to find exact duplicates of an earlier row
+        -- every raw value (the unmapped columns too), to find exact duplicates of an
+        -- earlier row
         md5(concat_ws(
             '|',
             coalesce(order_id, '<null>'),
             coalesce(customer_id, '<null>'),
             coalesce(order_total, '<null>'),
             coalesce(payment_status, '<null>'),
-            coalesce(payment_date, '<null>')
+            coalesce(payment_date, '<null>'),
+            coalesce(unmapped_values, '<null>')
         )) as raw_line_hash
 
     from source
