@@ -206,14 +206,16 @@ def predictions_table(
             f"{warnings[bgnbd.MODEL]}"
         )
         churn_risk = np.full(n, UNKNOWN_CHURN_RISK, dtype=object)
+    gg_warning = []
     if not isinstance(gg, str) and gamma_gamma.MODEL in warnings:
-        notes.append(f"{gamma_gamma.MODEL} fit degenerate: {warnings[gamma_gamma.MODEL]}")
-    note = np.full(n, "; ".join(notes), dtype=object)
+        gg_warning = [f"{gamma_gamma.MODEL} fit degenerate: {warnings[gamma_gamma.MODEL]}"]
+    note = np.full(n, "; ".join([*notes, *gg_warning]), dtype=object)
     if not isinstance(gg, str) and np.isnan(order_value).any():
         infinite = (
             f"gamma_gamma q = {gg.q:.4g} <= 1: spend so heavy-tailed has no finite "
             "mean order value for a customer without repeat purchases"
         )
+        # the customers without a value: this note says more than the fit's q <= 1 warning
         note[np.isnan(order_value)] = "; ".join([*notes, infinite])
     return pd.DataFrame(
         {

@@ -402,6 +402,16 @@ def test_predictions_of_heavy_tailed_spend_name_the_customers_without_a_value() 
     assert "no finite mean order value" in predictions.prediction_note[0]
     assert predictions.prediction_note[1:].eq("").all()
     assert predictions.p_alive.notna().all()
+    # with the fit_warning of the fitted table, the repeat buyers' values carry it
+    warning = checks.fit_warning(
+        FitResult("gamma_gamma", {"p": 6.25, "q": 0.8, "v": 15.44}, -1.0, 2, True, "", 1)
+    )
+    flagged = parameters.assign(
+        fit_warning=np.where(parameters.model == "gamma_gamma", warning, None)
+    )
+    notes = tables.predictions_table(summary, flagged, None).prediction_note
+    assert notes[0] == predictions.prediction_note[0]  # the specific note, not both
+    assert notes[1:].str.startswith("gamma_gamma fit degenerate: q = 0.8 <= 1").all()
 
 
 def test_the_fit_does_not_depend_on_the_order_of_the_rows(cdnow: pd.DataFrame) -> None:
