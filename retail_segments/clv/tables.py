@@ -23,6 +23,7 @@ import pandas as pd
 
 from retail_segments.clv import bgnbd, gamma_gamma
 from retail_segments.clv._optimize import FitResult
+from retail_segments.clv.checks import fit_warning
 from retail_segments.clv.settings import ClvSettings
 from retail_segments.clv.value import churn_risk_band, discounted_purchases
 
@@ -39,8 +40,11 @@ PARAMETER_COLUMNS = {
     "log_likelihood": "float64",
     "converged": "bool",
     "reason": "string",
+    "fit_warning": "string",
     "fitted_as_of": "datetime64[us]",
 }
+# the churn-risk band of every customer when the BG/NBD fit is degenerate
+UNKNOWN_CHURN_RISK = "unknown"
 
 
 def _text(values: Any) -> pd.Series:
@@ -85,6 +89,7 @@ def _fit_rows(
     fitted_as_of = pd.Timestamp(summary[date_column].iloc[0]) if len(summary) else pd.NaT
     rows = []
     for fit in (bg, gg):
+        warning = fit_warning(fit)
         for name, value in fit.parameters.items():
             rows.append(
                 {
@@ -96,6 +101,7 @@ def _fit_rows(
                     "log_likelihood": fit.log_likelihood if fit.converged else np.nan,
                     "converged": fit.converged,
                     "reason": fit.reason,
+                    "fit_warning": warning,
                 }
             )
     rows.append(
@@ -108,6 +114,7 @@ def _fit_rows(
             "log_likelihood": np.nan,
             "converged": gg.converged,
             "reason": "" if np.isfinite(correlation) else NO_CORRELATION,
+            "fit_warning": None,
         }
     )
     for row in rows:
@@ -124,6 +131,15 @@ def parameters_table(
     rows += _fit_rows("backtest", backtest_summary, "holdout_start_date", settings)
     table = pd.DataFrame(rows, columns=list(PARAMETER_COLUMNS))
     return table.astype(PARAMETER_COLUMNS)
+
+
+def _warnings_of(parameters: pd.DataFrame, fit_name: str) -> dict[str, str]:
+    """The ``fit_warning`` of each model of ``fit_name`` that has one."""
+    if "fit_warning" not in parameters:
+        return {}
+    rows = parameters[(parameters.fit_name == fit_name) & parameters.fit_warning.notna()]
+    rows = rows[rows.fit_warning != ""]
+    return {str(m): str(w) for m, w in zip(rows.model, rows.fit_warning, strict=True)}
 
 
 def _parameters_of(
@@ -150,11 +166,15 @@ def predictions_table(
 ) -> pd.DataFrame:
     """Per customer: P(alive), expected purchases, order value and CLV over the horizon.
 
-    ``prediction_note`` is empty when every value is there and otherwise says why
-    values are null (a model that could not be fitted; Gamma-Gamma with q <= 1).
+    ``prediction_note`` is empty when every value is there and the fits are sound,
+    and otherwise says why values are null (a model that could not be fitted;
+    Gamma-Gamma with q <= 1) or not informative (a degenerate fit, see
+    :mod:`.checks`). A degenerate BG/NBD fit keeps its P(alive) and expected
+    purchases but gives every customer the churn-risk band ``unknown``.
     """
     settings = ClvSettings.from_config(config)
     bg, gg = _parameters_of(parameters, "full")
+    warnings = _warnings_of(parameters, "full")
     x, t_x, big_t, mean_value = _arrays(summary)
     n = len(x)
     nan = np.full(n, np.nan)
@@ -179,12 +199,23 @@ def predictions_table(
         notes.append(gg)
     else:
         order_value = gamma_gamma.expected_order_value(gg, x, mean_value)
-    note = np.full(n, "; ".join(notes), dtype=object)
+    churn_risk = churn_risk_band(alive)
+    if not isinstance(bg, str) and bgnbd.MODEL in warnings:
+        notes.append(
+            f"{bgnbd.MODEL} fit degenerate, P(alive) and churn risk not informative: "
+            f"{warnings[bgnbd.MODEL]}"
+        )
+        churn_risk = np.full(n, UNKNOWN_CHURN_RISK, dtype=object)
+    gg_warning = []
+    if not isinstance(gg, str) and gamma_gamma.MODEL in warnings:
+        gg_warning = [f"{gamma_gamma.MODEL} fit degenerate: {warnings[gamma_gamma.MODEL]}"]
+    note = np.full(n, "; ".join([*notes, *gg_warning]), dtype=object)
     if not isinstance(gg, str) and np.isnan(order_value).any():
         infinite = (
             f"gamma_gamma q = {gg.q:.4g} <= 1: spend so heavy-tailed has no finite "
             "mean order value for a customer without repeat purchases"
         )
+        # the customers without a value: this note says more than the fit's q <= 1 warning
         note[np.isnan(order_value)] = "; ".join([*notes, infinite])
     return pd.DataFrame(
         {
@@ -193,7 +224,7 @@ def predictions_table(
             "expected_purchases": purchases,
             "expected_order_value": order_value,
             "clv": discounted * order_value,
-            "churn_risk": _text(churn_risk_band(alive)),
+            "churn_risk": _text(churn_risk),
             "horizon_days": np.full(n, settings.horizon_days, dtype="int64"),
             "prediction_note": _text(note),
         }
@@ -214,6 +245,10 @@ def backtest_table(
     predicted = np.full(n, np.nan)
     order_value = np.full(n, np.nan)
     notes = [fit for fit in (bg, gg) if isinstance(fit, str)]
+    notes += [
+        f"{model} fit degenerate: {warning}"
+        for model, warning in _warnings_of(parameters, "backtest").items()
+    ]
     if not isinstance(bg, str):
         predicted = bgnbd.expected_purchases(bg, holdout, x, t_x, big_t)
     if not isinstance(gg, str):

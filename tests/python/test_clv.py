@@ -15,7 +15,8 @@ from scipy import integrate, stats
 from scipy.special import hyp2f1
 from support.cdnow import cdnow_summary
 
-from retail_segments.clv import bgnbd, gamma_gamma, simulate, tables
+from retail_segments.clv import bgnbd, checks, gamma_gamma, simulate, tables
+from retail_segments.clv._optimize import FitResult
 from retail_segments.clv.settings import ClvSettings
 from retail_segments.clv.value import DAYS_PER_MONTH, churn_risk_band, discounted_purchases
 
@@ -358,6 +359,7 @@ def test_tables_reproduce_cdnow_and_give_reasons_instead_of_numbers(cdnow: pd.Da
     config = {"time_unit": "weeks", "horizon_days": 273, "monthly_discount_rate": 0.0}
     parameters = tables.parameters_table(summary, nobody_repeats, config)
     full = parameters[parameters.fit_name == "full"].set_index("parameter")
+    assert full.fit_warning.isna().all()  # the published fit is sound
     for name, published in {**PUBLISHED_BGNBD, **PUBLISHED_GAMMA_GAMMA}.items():
         assert full.value[name] == pytest.approx(published, rel=0.01)
     backtest = parameters[parameters.fit_name == "backtest"]
@@ -400,6 +402,16 @@ def test_predictions_of_heavy_tailed_spend_name_the_customers_without_a_value() 
     assert "no finite mean order value" in predictions.prediction_note[0]
     assert predictions.prediction_note[1:].eq("").all()
     assert predictions.p_alive.notna().all()
+    # with the fit_warning of the fitted table, the repeat buyers' values carry it
+    warning = checks.fit_warning(
+        FitResult("gamma_gamma", {"p": 6.25, "q": 0.8, "v": 15.44}, -1.0, 2, True, "", 1)
+    )
+    flagged = parameters.assign(
+        fit_warning=np.where(parameters.model == "gamma_gamma", warning, None)
+    )
+    notes = tables.predictions_table(summary, flagged, None).prediction_note
+    assert notes[0] == predictions.prediction_note[0]  # the specific note, not both
+    assert notes[1:].str.startswith("gamma_gamma fit degenerate: q = 0.8 <= 1").all()
 
 
 def test_the_fit_does_not_depend_on_the_order_of_the_rows(cdnow: pd.DataFrame) -> None:
@@ -428,3 +440,66 @@ def test_settings_name_the_bad_option() -> None:
     with pytest.raises(ValueError, match="'horizon_days'"):
         ClvSettings.from_config({"horizon_days": "365"})
     assert ClvSettings.from_config({"time_unit": "days"}).horizon == 365
+
+
+def test_a_fit_of_planted_parameters_has_no_warning(simulated: simulate.SimulatedCustomers) -> None:
+    fit = bgnbd.fit(simulated.x, simulated.t_x, simulated.T)
+    assert fit.converged and checks.fit_warning(fit) is None
+    rng = np.random.default_rng(7)
+    x = np.maximum(simulated.x, 1.0)
+    mean_value, _ = simulate.simulate_mean_values(PLANTED_GG, x, rng)
+    assert checks.fit_warning(gamma_gamma.fit(x, mean_value)) is None
+
+
+@pytest.fixture(scope="module")
+def never_lapsing() -> simulate.SimulatedCustomers:
+    """Customers who (almost) never lapse: dropout p ~ Beta(0.5, 50,000), mean 1e-5."""
+    rng = np.random.default_rng(12)
+    planted = bgnbd.BgNbdParameters(r=0.5, alpha=4.0, a=0.5, b=50_000.0)
+    return simulate.simulate_bgnbd(planted, rng.uniform(27, 39, 5_000), 39.0, rng)
+
+
+def test_customers_who_never_lapse_drive_a_to_zero_and_get_a_warning(
+    never_lapsing: simulate.SimulatedCustomers,
+) -> None:
+    s = never_lapsing
+    fit = bgnbd.fit(s.x, s.t_x, s.T)
+    # the optimum is interior (converged), but the dropout mixing has collapsed
+    assert fit.converged, fit.reason
+    assert fit.value("a") / (fit.value("a") + fit.value("b")) < checks.MIN_DROPOUT_PROBABILITY
+    warning = checks.fit_warning(fit)
+    assert warning is not None and "degenerate dropout" in warning
+    assert bgnbd.p_alive(bgnbd.BgNbdParameters.from_fit(fit), s.x, s.t_x, s.T).min() > 0.99
+
+    summary = summary_frame(s.x, s.t_x, s.T, np.where(s.x > 0, 10.0 + s.x, np.nan))
+    parameters = tables.parameters_table(summary, summary, None)
+    bg_rows = parameters[parameters.model == "bg_nbd"]
+    assert bg_rows.fit_warning.str.contains("degenerate dropout").all()
+    correlation = parameters[parameters.parameter == tables.CORRELATION]
+    assert correlation.fit_warning.isna().all()
+    predictions = tables.predictions_table(summary, parameters, None)
+    assert predictions.churn_risk.eq(tables.UNKNOWN_CHURN_RISK).all()
+    assert predictions.prediction_note.str.contains("bg_nbd fit degenerate").all()
+    assert predictions.p_alive.notna().all()  # kept, with the note
+    backtest = tables.backtest_table(summary, parameters, None)
+    assert backtest.prediction_note.str.contains("bg_nbd fit degenerate").all()
+
+
+@pytest.mark.parametrize(
+    ("model", "parameters", "expected"),
+    [
+        ("gamma_gamma", {"p": 6.25, "q": 0.8, "v": 15.44}, "q = 0.8 <= 1"),
+        ("gamma_gamma", {"p": 6.25, "q": 3.74, "v": 2e5}, "v = 2e+05 within a factor"),
+        ("bg_nbd", {"r": 0.243, "alpha": 4.414, "a": 0.003, "b": 18_788.0}, "degenerate dropout"),
+        ("bg_nbd", {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}, None),
+    ],
+)
+def test_fit_warning_names_the_degenerate_parameter(model, parameters, expected) -> None:
+    fit = FitResult(model, parameters, -100.0, 50, converged=True, reason="", iterations=9)
+    warning = checks.fit_warning(fit)
+    if expected is None:
+        assert warning is None
+    else:
+        assert warning is not None and expected in warning
+    failed = FitResult(model, parameters, -100.0, 50, converged=False, reason="x", iterations=9)
+    assert checks.fit_warning(failed) is None  # the reason already says it
