@@ -2,24 +2,15 @@
 -- Per customer, the products most bought in their k-means segment that they have
 -- not bought yet: the top `recommendations_per_customer` (default 3).
 --
---
---
--- Shaped for 10^8 lines (4.7 million customers): the only big steps are the
--- distinct (customer, product) pairs and one narrow window over them, and every
--- join is on equality. A customer's N-th new product sits at segment rank N + K, K
--- the bought products ranked above it: the bought products with fewer than N new
--- ones above them (segment rank minus their position among the customer's bought
--- products is below N). So each customer gets the N + K candidate ranks 1 .. N and
--- N + 1 .. N + K, instead of a join of every customer with every product of the
--- segment.
+-- Shaped for 10^8 lines (4.7 million customers): the bought pairs, the segment
+-- ranking and the ranked pairs are tables of their own (int_customer_products_*,
+-- int_segment_products_ranked), and every join here is on equality. A customer's
+-- N-th new product sits at segment rank N + K, K the bought products ranked above
+-- it: the bought products with fewer than N new ones above them (segment rank
+-- minus their position among the customer's bought products is below N). So each
+-- customer gets the N + K candidate ranks 1 .. N and N + 1 .. N + K, instead of a
+-- join of every customer with every product of the segment.
 with
-
-sales_lines as (
-
-    select * from {{ ref('int_transaction_lines_in_period') }}
-    where line_status = 'sale'
-
-),
 
 segments as (
 
@@ -27,60 +18,21 @@ segments as (
 
 ),
 
-products as (
+segment_products as (
 
-    select * from {{ ref('int_products_summarized') }}
-
-),
-
-customer_products as (
-
-    select distinct
-        customer_id,
-        stock_code
-
-    from sales_lines
-
-),
-
-segment_products_ranked as (
-
-    select
-        segments.segment_id,
-        customer_products.stock_code,
-        count(*) as segment_buyers,
-        row_number() over (
-            partition by segments.segment_id
-            order by count(*) desc, customer_products.stock_code
-        ) as segment_rank
-
-    from customer_products
-    inner join segments
-        on customer_products.customer_id = segments.customer_id
-    group by 1, 2
+    select * from {{ ref('int_segment_products_ranked') }}
 
 ),
 
 bought_ranks as (
 
-    -- the segment rank of every product a customer bought, and its position among
-    -- them (narrow: four numbers and the customer id)
-    select
-        customer_products.customer_id,
-        segments.segment_id,
-        segment_products_ranked.segment_rank,
-        row_number() over (
-            partition by customer_products.customer_id
-            order by segment_products_ranked.segment_rank
-        ) as bought_position
+    select * from {{ ref('int_customer_products_ranked') }}
 
-    from customer_products
-    inner join segments
-        on customer_products.customer_id = segments.customer_id
-    inner join segment_products_ranked
-        on
-            segments.segment_id = segment_products_ranked.segment_id
-            and customer_products.stock_code = segment_products_ranked.stock_code
+),
+
+products as (
+
+    select * from {{ ref('int_products_summarized') }}
 
 ),
 
@@ -106,7 +58,7 @@ top_products as (
         segment_id,
         segment_rank
 
-    from segment_products_ranked
+    from segment_products
     where segment_rank <= {{ per_customer }}
 
 ),
@@ -140,18 +92,18 @@ not_yet_bought as (
     select
         candidate_ranks.customer_id,
         candidate_ranks.segment_id,
-        segment_products_ranked.stock_code,
-        segment_products_ranked.segment_buyers,
+        segment_products.stock_code,
+        segment_products.segment_buyers,
         row_number() over (
             partition by candidate_ranks.customer_id
             order by candidate_ranks.segment_rank
         ) as recommendation_rank
 
     from candidate_ranks
-    inner join segment_products_ranked
+    inner join segment_products
         on
-            candidate_ranks.segment_id = segment_products_ranked.segment_id
-            and candidate_ranks.segment_rank = segment_products_ranked.segment_rank
+            candidate_ranks.segment_id = segment_products.segment_id
+            and candidate_ranks.segment_rank = segment_products.segment_rank
     left join blocking
         on
             candidate_ranks.customer_id = blocking.customer_id
