@@ -56,7 +56,7 @@ final as (
         backtest_window.holdout_days / {{ retail_segments.clv_time_unit_days() }}.0 as holdout_length,
         backtest_window.holdout_start_date,
         backtest_window.calibration_end_date,
-        '{{ var("clv_time_unit") | trim | lower }}' as time_unit
+        {{ retail_segments.string_literal(retail_segments.clv_time_unit()) }} as time_unit
 
     from customer_days
     cross join backtest_window

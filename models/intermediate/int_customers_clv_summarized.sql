@@ -38,7 +38,7 @@ final as (
         customer_days.last_purchase_date,
         {{ retail_segments.clv_summary_columns('customer_days', 'as_of.as_of_date') }},
         as_of.as_of_date,
-        '{{ var("clv_time_unit") | trim | lower }}' as time_unit
+        {{ retail_segments.string_literal(retail_segments.clv_time_unit()) }} as time_unit
 
     from customer_days
     cross join as_of
