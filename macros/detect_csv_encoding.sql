@@ -112,6 +112,10 @@
         ~ " (the header is line 1), and no line holds a UTF-8 letter, so it is read as latin-1. "
         ~ "To say so and silence this warning, set --vars '{transactions_encoding: latin-1}'; "
         ~ "a file in another single-byte encoding must be converted to UTF-8 first."
+        ~ (" If the reader then stops with \"File is not latin-1 encoded\", this gzipped file holds "
+           ~ "a byte 80-9F, most likely Windows-1252 (curly quotes, the euro sign, dashes): convert it, "
+           ~ "e.g. gunzip -c file.csv.gz | iconv -f CP1252 -t UTF-8 | gzip > file.utf8.csv.gz; "
+           ~ "python3 run.py build names the line." if (path | lower).endswith('.gz') else "")
     ) -%}
     {{ return({
         'encoding': 'latin-1',

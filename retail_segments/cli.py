@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from retail_segments import dbt_runner, demo_data, publish
+from retail_segments import dbt_runner, demo_data, gzip_encoding, publish
 
 PROJECT_DIR = dbt_runner.PROJECT_DIR
 DEMO_DIR = PROJECT_DIR / "data" / "demo"
@@ -245,6 +245,30 @@ def input_file_problem(path: Path) -> str | None:
     return None
 
 
+def windows_1252_hint(dbt_vars: dict[str, object]) -> str:
+    """After a failed build: the line of a gzipped input that DuckDB could not read as
+    latin-1 because it holds a Windows-1252 byte (the macro cannot look inside a
+    gzipped file; see retail_segments.gzip_encoding). Empty when there is none."""
+    if str(dbt_vars.get("transactions_encoding") or "auto").lower() not in {"auto", "latin-1"}:
+        return ""
+    hints = []
+    for var in ("transactions_path", "orders_path", "order_customers_path", "customers_path"):
+        value = str(dbt_vars.get(var) or "")
+        path = project_path(value) if value else None
+        if path is None or not path.name.lower().endswith(".gz") or not path.is_file():
+            continue
+        line = gzip_encoding.first_windows_1252_line(path)
+        if line is not None:
+            hints.append(
+                f"; file '{path}' (var {var}) is neither UTF-8 nor latin-1: line {line} (the "
+                "header is line 1) holds a byte 80-9F, most likely Windows-1252 (curly quotes, "
+                "the euro sign, dashes), which the reader cannot decode. Convert it to UTF-8 "
+                "first, e.g. gunzip -c file.csv.gz | iconv -f CP1252 -t UTF-8 | gzip > "
+                "file.utf8.csv.gz"
+            )
+    return "".join(hints)
+
+
 def docs_commands(warehouse: Path, dbt_vars: dict[str, object]) -> list[str]:
     """The commands that generate and serve the dbt docs of this build (catalog from
     the published warehouse, the same vars)."""
@@ -312,7 +336,8 @@ def build(args: argparse.Namespace) -> int:
             staged = {**dbt_vars, "export_path": str(site.building_exports)}
             returncode = run_dbt(["build", *extra], staged, site.building_warehouse)
         if returncode != 0:
-            return failed(site, last_good, f"dbt build failed (exit {returncode})", kept=True)
+            reason = f"dbt build failed (exit {returncode})"
+            return failed(site, last_good, reason + windows_1252_hint(dbt_vars), kept=True)
         with phase("publish"):
             row = publish.finish(site, build_inputs(dbt_vars, started_at))
             publish.swap(site)

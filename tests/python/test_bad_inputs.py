@@ -366,6 +366,25 @@ FILE_GROUPS: dict[str, tuple[dict[str, object], list[FileCase]]] = {
             ),
         ],
     ),
+    # the same file gzipped: DuckDB's latin-1 reader stops it; the warning before names
+    # the first line that is not UTF-8 and says what to do (run.py build names the
+    # Windows-1252 line itself: test_gzip_encoding)
+    "single_byte_gzip": (
+        {},
+        [
+            FileCase(
+                "Windows-1252 gzipped",
+                "transactions_path",
+                lambda path: write_bytes(path, gzip.compress(windows_1252(path).read_bytes())),
+                (
+                    "is not UTF-8",
+                    "the first at line 4",
+                    "File is not latin-1 encoded",
+                    "iconv -f CP1252",
+                ),
+            ),
+        ],
+    ),
     "orders": (
         {"input_shape": "orders"},
         [
@@ -392,7 +411,7 @@ STAGING_MODEL = {
     "orders_path": "base_shop__orders",
     "order_customers_path": "base_shop__customers",
 }
-SUFFIX = {"truncated gzip": ".csv.gz"}
+SUFFIX = {"truncated gzip": ".csv.gz", "Windows-1252 gzipped": ".csv.gz"}
 
 
 @pytest.fixture(scope="module")
