@@ -67,6 +67,22 @@ def test_cdnow_backtest_fit_reproduces_the_published_parameters(cdnow_build: Dbt
     assert values["frequency_value_correlation"] == pytest.approx(0.11, abs=0.01)
 
 
+def test_cdnow_built_as_of_the_end_of_the_39_weeks_fits_the_published_parameters(
+    tmp_path: Path,
+) -> None:
+    """The issue's literal setting: as-of 1997-10-01, so the build's own fit (not the
+    backtest's) sees the 39 calibration weeks only; the fit models alone."""
+    run = run_dbt(
+        tmp_path,
+        ["build", "--select", "+diag_customer_value_parameters"]
+        + ["--exclude-resource-type", "test", "unit_test"],
+        {"transactions_path": str(shared_file("cdnow_sample.csv.gz")), "as_of_date": HOLDOUT_START},
+    )
+    fit = parameters(run, "full")
+    for name, published in PUBLISHED.items():
+        assert fit[name] == pytest.approx(published, rel=0.01), name
+
+
 def test_cdnow_summaries_equal_pandas(cdnow_build: DbtRun) -> None:
     # the build rejects the 8 purchases of $0 (non_positive_price), so the reference does too
     expected = cdnow_summary("1997-09-30", positive_values_only=True)
