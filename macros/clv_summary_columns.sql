@@ -1,4 +1,5 @@
-{#- The customer-value summary columns (x, t_x, T, mean repeat value) from a relation
+{#- The customer-value summary columns (x, t_x, T, mean repeat value, first purchase
+    day's value) from a relation
     with one row per customer and the columns first_purchase_date,
     last_purchase_date, purchase_days, total_value and first_day_value, observed
     until the day before `observed_until` (a date expression), in the time unit of
@@ -15,5 +16,6 @@
                 then
                     ({{ customer_days }}.total_value - {{ customer_days }}.first_day_value)
                     / ({{ customer_days }}.purchase_days - 1)
-        end as mean_repeat_value
+        end as mean_repeat_value,
+        {{ customer_days }}.first_day_value as first_purchase_value
 {%- endmacro %}

@@ -118,6 +118,21 @@ def expected_order_value(
     return np.where(finite, g.p * (g.v + x * m) / np.where(finite, denominator, 1.0), np.nan)
 
 
+def expected_order_value_from_first_purchase(
+    parameters: GammaGammaParameters, first_value: np.ndarray
+) -> np.ndarray:
+    """E[value of a purchase | one purchase of value m1] = p (v + m1) / (p + q - 1): what
+    a customer without repeat purchases gets when the population mean is infinite
+    (q <= 1), conditioning on the first purchase day the fit leaves out. NaN where
+    p + q <= 1 or the first value is missing or not positive."""
+    g = parameters
+    m1 = np.asarray(first_value, dtype=float)
+    denominator = g.p + g.q - 1
+    usable = (denominator > 0) & np.isfinite(m1) & (m1 > 0)
+    value = g.p * (g.v + np.where(usable, m1, 0.0)) / (denominator if denominator > 0 else 1.0)
+    return np.where(usable, value, np.nan)
+
+
 def frequency_value_correlation(x: np.ndarray, mean_value: np.ndarray) -> float:
     """Pearson correlation of x and mean repeat value over repeat buyers (NaN if < 3)."""
     x, m = _repeat_buyers(x, mean_value)

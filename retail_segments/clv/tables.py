@@ -195,10 +195,17 @@ def predictions_table(
             monthly_discount_rate=settings.monthly_discount_rate,
         )
     order_value = nan
+    from_first = np.zeros(n, dtype=bool)
     if isinstance(gg, str):
         notes.append(gg)
     else:
         order_value = gamma_gamma.expected_order_value(gg, x, mean_value)
+        if "first_purchase_value" in summary and np.isnan(order_value).any():
+            first = gamma_gamma.expected_order_value_from_first_purchase(
+                gg, summary["first_purchase_value"].astype(float).to_numpy()
+            )
+            from_first = np.isnan(order_value) & (x == 0) & ~np.isnan(first)
+            order_value = np.where(from_first, first, order_value)
     churn_risk = churn_risk_band(alive)
     if not isinstance(bg, str) and bgnbd.MODEL in warnings:
         notes.append(
@@ -217,6 +224,15 @@ def predictions_table(
         )
         # the customers without a value: this note says more than the fit's q <= 1 warning
         note[np.isnan(order_value)] = "; ".join([*notes, infinite])
+    if from_first.any():
+        note[from_first] = "; ".join(
+            [
+                *notes,
+                f"gamma_gamma q = {gg.q:.4g} <= 1: no finite population mean order value, so "
+                "this customer without repeat purchases gets the conditional mean given the "
+                "first purchase day's value",
+            ]
+        )
     return pd.DataFrame(
         {
             "customer_id": _text(summary["customer_id"]),

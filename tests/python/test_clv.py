@@ -414,6 +414,42 @@ def test_predictions_of_heavy_tailed_spend_name_the_customers_without_a_value() 
     assert notes[1:].str.startswith("gamma_gamma fit degenerate: q = 0.8 <= 1").all()
 
 
+def test_heavy_tailed_spend_gives_one_off_buyers_the_value_given_their_first_purchase() -> None:
+    """q <= 1: the one-off buyer's expected order value is the Gamma-Gamma posterior mean
+    after one observed purchase of the first day's value, which is also what the
+    repeat-buyer formula gives for x = 1, m = m1."""
+    summary = summary_frame([0, 0, 2], [0, 0, 3.0], [6.0, 6.0, 6.0], [None, None, 20.0])
+    summary["first_purchase_value"] = [40.0, None, 25.0]
+    g = gamma_gamma.GammaGammaParameters(p=6.25, q=0.8, v=15.44)
+    rows = [
+        {"fit_name": "full", "model": model, "parameter": name, "value": value}
+        for model, names, values in (
+            ("bg_nbd", bgnbd.PARAMETERS, PUBLISHED_BGNBD.values()),
+            ("gamma_gamma", gamma_gamma.PARAMETERS, (g.p, g.q, g.v)),
+        )
+        for name, value in zip(names, values, strict=True)
+    ]
+    parameters = pd.DataFrame(rows).assign(converged=True, reason="")
+    predictions = tables.predictions_table(summary, parameters, None)
+    by_hand = 6.25 * (15.44 + 40.0) / (6.25 + 0.8 - 1)
+    assert predictions.expected_order_value[0] == pytest.approx(by_hand)
+    assert by_hand == pytest.approx(gamma_gamma.expected_order_value(g, [1], [40.0])[0])
+    assert "conditional mean given the first purchase day" in predictions.prediction_note[0]
+    # no first value: still no number, and the note says why
+    assert np.isnan(predictions.expected_order_value[1])
+    assert "no finite mean order value" in predictions.prediction_note[1]
+    # a repeat buyer keeps the usual posterior mean of its repeat purchases
+    assert predictions.expected_order_value[2] == pytest.approx(
+        gamma_gamma.expected_order_value(g, [2], [20.0])[0]
+    )
+    assert predictions.prediction_note[2] == ""
+    # a finite population mean is kept for one-off buyers: the first value is not used
+    sound = parameters.assign(value=np.where(parameters.parameter == "q", 3.74, parameters.value))
+    kept = tables.predictions_table(summary, sound, None).expected_order_value
+    population = gamma_gamma.GammaGammaParameters(p=6.25, q=3.74, v=15.44).population_mean
+    assert kept[0] == pytest.approx(population) and kept[1] == pytest.approx(population)
+
+
 def test_the_fit_does_not_depend_on_the_order_of_the_rows(cdnow: pd.DataFrame) -> None:
     summary = summary_frame(cdnow.x, cdnow.t_x, cdnow["T"], cdnow.mean_repeat_value)
     shuffled = summary.sample(frac=1.0, random_state=5)
