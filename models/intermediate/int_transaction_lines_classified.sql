@@ -3,13 +3,6 @@
 -- and the unit tests do not change with the shape.
 -- depends_on: {{ ref('stg_retail__transaction_lines') }}
 -- depends_on: {{ ref('int_orders_as_transaction_lines') }}
-{#- Line numbers of a CSV file come from a window that follows the file order only
-    while DuckDB preserves insertion order (off in profiles.yml, so that big builds
-    spill); a single Parquet file numbers its rows itself. -#}
-{{ config(
-    pre_hook="{{ retail_segments.set_preserve_insertion_order(not retail_segments.line_numbers_from_file()) }}",
-    post_hook="{{ retail_segments.set_preserve_insertion_order(false) }}",
-) }}
 {%- set bounds = retail_segments.valid_value_bounds() %}
 with
 

@@ -1,4 +1,13 @@
-{{ config(materialized='view') }}
+{#- The one table of the lines as read: int_transaction_lines_classified reads it four
+    times, and as a view DuckDB kept those reads in one materialized CTE of every
+    line in memory. Line numbers of a CSV file come from a window that follows the
+    file order only while DuckDB preserves insertion order (off in profiles.yml, so
+    that big builds spill); a single Parquet file numbers its rows itself, and the
+    table is then written with insertion order off. -#}
+{{ config(
+    materialized='table',
+    pre_hook="{{ retail_segments.set_preserve_insertion_order(not retail_segments.line_numbers_from_file()) }}",
+) }}
 {%- set bounds = retail_segments.valid_value_bounds() %}
 {%- set formats = var('transactions_timestamp_formats') %}
 {#- a date written d/d/yyyy (or dd/mm/yyyy...), whose first two numbers may be day or month -#}
