@@ -21,7 +21,7 @@ from retail_segments.report.figures import feature_means_figure, profile_bars, s
 from retail_segments.report.models import SegmentModel
 from retail_segments.report.style import rfm_colour
 from retail_segments.report.summary import section_executive_summary, section_segment_cards
-from retail_segments.report.tables import fmt_number, frame_table
+from retail_segments.report.tables import cell, frame_table
 from retail_segments.report.value_section import section_customer_value
 from retail_segments.report.warehouse import MEMBER_TABLES, Built, Warehouse, sweep_table
 
@@ -73,6 +73,7 @@ SHARE_HEADERS = {
     "avg_monetary": "mean sales value",
 }
 NOT_BUILT = "Customer segments were not built."
+MISSING_NUMBER = Cell("–", "num", sort="")  # sorts after the numbers
 
 Blocks = tuple[Block, ...]
 
@@ -116,18 +117,19 @@ def summary_row(wh: Warehouse, label: str, name: str) -> tuple[Cell, ...]:
         why = "is not in the warehouse" if sweep is None else "is empty"
         return (
             Cell(label, ""),
-            Cell("–", "num"),
-            Cell("–", "num"),
+            MISSING_NUMBER,
+            MISSING_NUMBER,
             Cell(f"not built ({table} {why})", "text muted"),
         )
     chosen = sweep[sweep["is_chosen"].astype(bool)]
     if chosen.empty:
-        return (Cell(label, ""), Cell("–", ""), Cell("–", ""), Cell("no chosen k", ""))
+        return (Cell(label, ""), MISSING_NUMBER, MISSING_NUMBER, Cell("no chosen k", ""))
     c = chosen.iloc[0]
+    members = wh.member_count(name)
     return (
         Cell(label, ""),
-        Cell(str(int(c["k"])), "num"),
-        Cell(fmt_number(wh.member_count(name)), "num"),
+        cell(int(c["k"]), "k", None),
+        MISSING_NUMBER if members is None else cell(members, "members", None),
         Cell(str(c.get("selection_rule", "")), "text"),
     )
 

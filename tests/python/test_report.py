@@ -143,7 +143,7 @@ def test_summary_and_profiles_match_the_warehouse(report_build, html: str) -> No
     as_of = run.query("select max(as_of_date) as d from dim_customers")["d"].iloc[0]
     assert pd.Timestamp(as_of).strftime("%Y-%m-%d") in summary
     k = int(run.query("select k from diag_customer_segment_sweep where is_chosen")["k"].iloc[0])
-    assert re.search(rf'<td>Customers</td><td class="num">{k}</td>', sections(html)["sweeps"])
+    assert re.search(rf'<td>Customers</td><td class="num"[^>]*>{k}</td>', sections(html)["sweeps"])
     profiles = sections(html)["profiles"]
     names = run.query("select segment_name, goal from dim_customer_segments")
     for name, goal in names.itertuples(index=False):
