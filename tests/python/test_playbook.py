@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import yaml
 from support.playbook import (
@@ -45,22 +44,36 @@ def customer_naming() -> dict:
     return config["x-customer-segmentation"]["naming"]
 
 
-def every_possible_segment() -> pd.DataFrame:
-    """One row per centroid of `Z_VALUES` on each playbook feature: name and levels."""
+def names_of(centroids: pd.DataFrame) -> list[str]:
+    """The describe names the customer naming gives these centroids, together."""
     naming = customer_naming()
+    table = centroids.reset_index(drop=True).set_axis(range(1, len(centroids) + 1))
+    names = describe_names(
+        table[list(PLAYBOOK_FEATURES)],
+        naming["vocabulary"],
+        threshold=float(naming.get("threshold", 0.5)),
+        term_order=naming["term_order"],
+    )
+    return [names[i] for i in table.index]
+
+
+def every_possible_segment() -> pd.DataFrame:
+    """Each centroid of `Z_VALUES` on the playbook features, with its levels and its
+    name alone; then named together with the centroids it shares that name with,
+    which gives the longer names ("Typical, slightly lapsed") and suffixes ("(2)")
+    the naming uses to keep names unique."""
     threshold = float(SegmentationSettings.model_fields["level_threshold"].default)
-    rows = []
-    for zs in itertools.product(Z_VALUES, repeat=len(PLAYBOOK_FEATURES)):
-        centroid = pd.DataFrame([dict(zip(PLAYBOOK_FEATURES, zs, strict=True))], index=[1])
-        name = describe_names(
-            centroid,
-            naming["vocabulary"],
-            threshold=float(naming.get("threshold", 0.5)),
-            term_order=naming["term_order"],
-        )[1]
-        levels = {f: str(level(np.array([z]), threshold)[0]) for f, z in centroid.iloc[0].items()}
-        rows.append({"name": name, **levels})
-    return pd.DataFrame(rows)
+    centroids = pd.DataFrame(
+        list(itertools.product(Z_VALUES, repeat=len(PLAYBOOK_FEATURES))),
+        columns=list(PLAYBOOK_FEATURES),
+    )
+    levels = centroids.apply(lambda z: level(z.to_numpy(), threshold))
+    alone = [names_of(centroids.iloc[[i]])[0] for i in range(len(centroids))]
+    together = pd.Series(alone, dtype=object)
+    for _, group in centroids.groupby(pd.Series(alone), sort=False):
+        together[group.index] = names_of(group)
+    rows = [levels.assign(name=alone), levels.assign(name=together.to_numpy())]
+    return pd.concat(rows, ignore_index=True).drop_duplicates()
 
 
 def test_a_name_tells_the_levels() -> None:
@@ -68,6 +81,7 @@ def test_a_name_tells_the_levels() -> None:
     per_name = segments.groupby("name")[list(PLAYBOOK_FEATURES)].nunique()
     assert (per_name == 1).all().all(), "two centroids with the same name have other levels"
     assert len(segments.drop_duplicates(list(PLAYBOOK_FEATURES))) == 3 ** len(PLAYBOOK_FEATURES)
+    assert segments["name"].str.contains("slightly").any(), "the longer names are among them"
 
 
 def test_every_possible_name_gets_a_specific_rule() -> None:
