@@ -103,7 +103,7 @@ def value_label(column: str, profile: pd.DataFrame) -> str:
     if column == "total_clv":
         horizon = profile["horizon_days"].dropna() if "horizon_days" in profile.columns else []
         days = int(horizon.iloc[0]) if len(horizon) else 365
-        return f"predicted value, next {days} days"
+        return f"predicted value over the next {days} days"
     return "revenue to date"
 
 
@@ -159,13 +159,11 @@ def contact_link(row: pd.Series) -> Link:
 
 
 def share_words(row: pd.Series) -> str:
+    """`“Lapsed” (25% of the customers, 2.7% of the revenue)`."""
     customers, revenue = number(row, "customer_share"), number(row, "revenue_share")
-    text = f"“{row['segment_name']}”"
-    if customers is not None:
-        text += f", {customers:.0%} of the customers,"
-    if revenue is not None:
-        text += f" brings {revenue:.1%} of the revenue"
-    return text
+    shares = [] if customers is None else [f"{customers:.0%} of the customers"]
+    shares += [] if revenue is None else [f"{revenue:.1%} of the revenue"]
+    return f"“{row['segment_name']}”" + (f" ({', '.join(shares)})" if shares else "")
 
 
 def headline(profile: pd.DataFrame, currency: Currency, ctx: Context) -> str:
@@ -183,7 +181,7 @@ def headline(profile: pd.DataFrame, currency: Currency, ctx: Context) -> str:
     ranked = by_value(profile)
     text = (
         f"{customers:,} customers{bought}{period}. They fall into {len(profile)} segments. "
-        f"The most valuable is {share_words(ranked.iloc[0])}"
+        f"The most valuable segment is {share_words(ranked.iloc[0])}"
     )
     if len(ranked) > 1:
         text += f"; the least valuable is {share_words(ranked.iloc[-1])}"
@@ -215,6 +213,9 @@ def size_and_value(row: pd.Series, column: str, label: str, currency: Currency) 
     customers, value = number(row, "customers"), number(row, column)
     parts = [] if customers is None else [f"{int(customers):,} customers"]
     parts += [] if value is None else [f"{currency.short(value)} {label}"]
+    revenue = number(row, "revenue")
+    if column != "revenue" and revenue is not None:
+        parts.append(f"{currency.short(revenue)} revenue to date")
     return ", ".join(parts)
 
 
