@@ -34,9 +34,12 @@ class Grid:
 
 @dataclass(frozen=True)
 class Card:
+    """A headline number; `exact` (shown on hover) is the unrounded value."""
+
     label: str
     value: str
     note: str
+    exact: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class Cell:
     text: str
     css: str = "text"
     swatch: str | None = None
+    sort: str | None = None  # the value the in-page sort compares (the text when None)
+    exact: str = ""  # the unrounded value, shown on hover
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,66 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     caption: str = ""
+    sortable: bool = True  # a click on a header sorts the rows (inline script)
     kind: ClassVar[str] = "table"
 
 
-Block = Note | Figure | Grid | Cards | Table
+@dataclass(frozen=True)
+class Lead:
+    """A paragraph of the summary in words (not a muted note)."""
+
+    text: str
+    kind: ClassVar[str] = "lead"
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str  # relative to the report file
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing to do: the text, then an optional link (a contact list)."""
+
+    text: str
+    link: Link | None = None
+
+
+@dataclass(frozen=True)
+class Steps:
+    title: str
+    steps: tuple[Step, ...]
+    kind: ClassVar[str] = "steps"
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+    exact: str = ""
+
+
+@dataclass(frozen=True)
+class SegmentCard:
+    """One segment for the people who act on it: facts, goal, action, contact list."""
+
+    segment_id: int
+    name: str
+    colour: str
+    facts: tuple[Fact, ...]
+    goal: str
+    action: str
+    contact_list: Link | None
+
+
+@dataclass(frozen=True)
+class SegmentCards:
+    cards: tuple[SegmentCard, ...]
+    kind: ClassVar[str] = "segment_cards"
+
+
+Block = Note | Figure | Grid | Cards | Table | Lead | Steps | SegmentCards
 
 
 @dataclass(frozen=True)
@@ -70,6 +131,7 @@ class Section:
     anchor: str
     title: str
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    appendix: bool = False  # model diagnostics, after what a marketer acts on
 
 
 def figure_count(blocks: tuple[Block, ...] | list[Block]) -> int:

@@ -201,6 +201,19 @@ def profile_bars(
     )
 
 
+def bar_value_text(value: float) -> str:
+    return "" if math.isnan(value) else f" {value:,.1f}" if abs(value) < 1000 else f" {value:,.0f}"
+
+
+def label_bars(ax: Axes, y: np.ndarray, values: np.ndarray) -> None:
+    """The exact mean at the end of each horizontal bar, with room for it."""
+    for yi, v in zip(y, values, strict=True):
+        ax.text(0.0 if math.isnan(v) else v, yi, bar_value_text(v), va="center", fontsize=7.5)
+    finite = values[~np.isnan(values)]
+    if finite.size and finite.max() > 0:
+        ax.set_xlim(min(0.0, float(finite.min()) * 1.3), float(finite.max()) * 1.35)
+
+
 def feature_means_figure(
     profile: pd.DataFrame, label: str, features: Sequence[str]
 ) -> Figure | None:
@@ -219,6 +232,7 @@ def feature_means_figure(
     for ax, f in zip(axes.flat, present, strict=False):
         values = profile[f"avg_{f}"].astype(float).to_numpy()
         ax.barh(y, np.nan_to_num(values), color=colours)
+        label_bars(ax, y, values)
         ax.set_title(f.replace("_", " "), fontsize=10)
         ax.set_xlabel(f"mean ({feature_unit(f)})")
         ax.grid(axis="y", visible=False)

@@ -17,6 +17,7 @@ from retail_segments.report.figures import (
     svg_figure,
 )
 from retail_segments.report.style import SEGMENT_COLOURS, plt, segment_colour
+from retail_segments.report.tables import money
 
 COUNTRY_LIMIT = 60  # the country bar chart shows this many largest countries
 DEMOGRAPHIC_LABELS = {
@@ -37,6 +38,10 @@ def country_revenue_figure(countries: pd.DataFrame, segments: pd.DataFrame) -> F
         color=[segment_colour(s) for s in shown["segment_id"]],
     )
     ax.set_xscale("log")
+    # the exact revenue at each bar's end (the bars sit at 0, 1, ... in their order)
+    for position, revenue in enumerate(shown["revenue"].astype(float)):
+        ax.text(max(revenue, 1.0), position, f" {money(revenue)}", va="center", fontsize=7)
+    ax.set_xlim(right=max(float(shown["revenue"].max()), 1.0) * 4)
     ax.set_xlabel("revenue (sales value, currency units, log scale)")
     ax.set_ylabel("country")
     ax.grid(axis="y", visible=False)

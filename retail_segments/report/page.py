@@ -11,6 +11,7 @@ from retail_segments.report.blocks import Section
 
 TEMPLATE = "report.html.j2"
 STYLESHEET = "report.css"
+SCRIPT = "report.js"  # sorts the tables; inlined, it fetches nothing
 
 
 def template_text(name: str) -> str:
@@ -30,8 +31,12 @@ def environment() -> jinja2.Environment:
 
 
 def render_page(sections: Iterable[Section], subtitle: str) -> str:
-    """The whole report as one HTML document (style sheet inlined, no external files)."""
+    """The whole report as one HTML document (style sheet and script inlined, no
+    external files)."""
     template = environment().get_template(TEMPLATE)
     return template.render(
-        sections=list(sections), subtitle=subtitle, css=template_text(STYLESHEET)
+        sections=list(sections),
+        subtitle=subtitle,
+        css=template_text(STYLESHEET),
+        script=template_text(SCRIPT),
     )

@@ -15,13 +15,15 @@ import pandas as pd
 
 from retail_segments.report import customer_figures as cf
 from retail_segments.report import other_figures as of
-from retail_segments.report.blocks import Block, Card, Cards, Cell, Grid, Note, Table
+from retail_segments.report.blocks import Block, Cell, Grid, Note, Table
+from retail_segments.report.currency import DEFAULT_CURRENCY, Currency
 from retail_segments.report.figures import feature_means_figure, profile_bars, sweep_figure
 from retail_segments.report.models import SegmentModel
 from retail_segments.report.style import rfm_colour
-from retail_segments.report.tables import fmt_number, frame_table, money
+from retail_segments.report.summary import section_executive_summary, section_segment_cards
+from retail_segments.report.tables import cell, frame_table
 from retail_segments.report.value_section import section_customer_value
-from retail_segments.report.warehouse import MEMBER_TABLES, Warehouse, sweep_table
+from retail_segments.report.warehouse import MEMBER_TABLES, Built, Warehouse, sweep_table
 
 # label and name of the segmentations the project builds, in report order
 SEGMENTATIONS = (
@@ -71,6 +73,7 @@ SHARE_HEADERS = {
     "avg_monetary": "mean sales value",
 }
 NOT_BUILT = "Customer segments were not built."
+MISSING_NUMBER = Cell("–", "num", sort="")  # sorts after the numbers
 
 Blocks = tuple[Block, ...]
 
@@ -80,34 +83,31 @@ class Context:
     wh: Warehouse
     segments: dict[str, pd.DataFrame]  # segmentation -> segment_id, segment_name
     models: dict[str, SegmentModel]
+    currency: Currency
+    built: Built | None
 
     @classmethod
-    def of(cls, wh: Warehouse) -> Context:
+    def of(cls, wh: Warehouse, currency: str | None = None) -> Context:
+        """`currency` (an ISO code) overrides the one the warehouse records."""
         segments = {name: wh.segments(name) for _, name in SEGMENTATIONS}
-        return cls(wh, segments, wh.models())
+        return cls(wh, segments, wh.models(), report_currency(wh, currency), wh.built())
+
+
+def report_currency(wh: Warehouse, override: str | None) -> Currency:
+    """The currency given to the report, else the build's var, else the default."""
+    if override:
+        return Currency(override.strip().upper(), "given to the report (--currency)")
+    recorded = wh.currency_code()
+    if recorded is not None:
+        return Currency(*recorded)
+    return Currency(DEFAULT_CURRENCY, "default: the build did not record the var currency")
 
 
 def present(frame: pd.DataFrame | None) -> TypeGuard[pd.DataFrame]:
     return frame is not None and not frame.empty
 
 
-# --------------------------------------------------------------------------- summary
-
-
-def summary_cards(wh: Warehouse) -> Cards:
-    cards = []
-    totals = wh.customer_totals()
-    if totals is not None:
-        cards.append(Card("Customers", f"{totals[0]:,}", "with at least one sale"))
-        cards.append(Card("Revenue", money(totals[1]), "sales value of those customers"))
-    as_of = wh.as_of()
-    if as_of is not None:
-        cards.append(Card("As of", fmt_number(pd.Timestamp(as_of.date)), as_of.source))
-    span = wh.invoice_span()
-    if span is not None and pd.notna(span["first"]):
-        first, last = (fmt_number(pd.Timestamp(span[c])) for c in ("first", "last"))
-        cards.append(Card("Invoices", f"{int(span['invoices']):,}", f"{first} to {last}"))
-    return Cards(tuple(cards))
+# --------------------------------------------------------------------------- choosing k
 
 
 def summary_row(wh: Warehouse, label: str, name: str) -> tuple[Cell, ...]:
@@ -117,29 +117,27 @@ def summary_row(wh: Warehouse, label: str, name: str) -> tuple[Cell, ...]:
         why = "is not in the warehouse" if sweep is None else "is empty"
         return (
             Cell(label, ""),
-            Cell("–", "num"),
-            Cell("–", "num"),
+            MISSING_NUMBER,
+            MISSING_NUMBER,
             Cell(f"not built ({table} {why})", "text muted"),
         )
     chosen = sweep[sweep["is_chosen"].astype(bool)]
     if chosen.empty:
-        return (Cell(label, ""), Cell("–", ""), Cell("–", ""), Cell("no chosen k", ""))
+        return (Cell(label, ""), MISSING_NUMBER, MISSING_NUMBER, Cell("no chosen k", ""))
     c = chosen.iloc[0]
+    members = wh.member_count(name)
     return (
         Cell(label, ""),
-        Cell(str(int(c["k"])), "num"),
-        Cell(fmt_number(wh.member_count(name)), "num"),
+        cell(int(c["k"]), "k", None),
+        MISSING_NUMBER if members is None else cell(members, "members", None),
         Cell(str(c.get("selection_rule", "")), "text"),
     )
 
 
-def section_summary(ctx: Context) -> Blocks:
+def k_table(ctx: Context) -> Table:
     rows = tuple(summary_row(ctx.wh, label, name) for label, name in SEGMENTATIONS)
     headers = ("segmentation", "k", "members", "how k was chosen")
-    return (summary_cards(ctx.wh), Table(headers, rows))
-
-
-# --------------------------------------------------------------------------- choosing k
+    return Table(headers, rows, "The k of each segmentation and the rule that chose it.")
 
 
 def section_sweeps(ctx: Context) -> Blocks:
@@ -157,7 +155,7 @@ def section_sweeps(ctx: Context) -> Blocks:
             missing.append(Note(f"{label}: not built ({sweep_table(name)} is empty)."))
         else:
             charts.append(sweep_figure(sweep, label))
-    return (intro, Grid(tuple(charts)), *missing)
+    return (intro, k_table(ctx), Grid(tuple(charts)), *missing)
 
 
 # --------------------------------------------------------------------------- customers
@@ -326,11 +324,11 @@ def section_demographics(ctx: Context) -> Blocks:
     return (*figures, *profile_blocks(ctx, "demographic", "Demographic segments", "customers"))
 
 
-SECTIONS: tuple[tuple[str, str, Callable[[Context], Blocks]], ...] = (
-    ("summary", "Summary", section_summary),
-    ("sweeps", "Choosing k", section_sweeps),
-    ("customer-map", "Customer segments in 2-D", section_customer_map),
-    ("rfm-pairs", "Recency, frequency and monetary value", section_pairplot),
+SectionEntry = tuple[str, str, Callable[[Context], Blocks]]
+# What a marketer reads and acts on, in page order. A new section is one entry here.
+MAIN_SECTIONS: tuple[SectionEntry, ...] = (
+    ("summary", "Executive summary", section_executive_summary),
+    ("segments", "Customer segments to act on", section_segment_cards),
     ("profiles", "Customer segment profiles", section_profiles),
     ("rfm", "RFM segments", section_rfm),
     ("customer-value", "Predicted customer value", section_customer_value),
@@ -338,3 +336,10 @@ SECTIONS: tuple[tuple[str, str, Callable[[Context], Blocks]], ...] = (
     ("products", "Product segments", section_products),
     ("demographics", "Demographic segments", section_demographics),
 )
+# Model diagnostics, at the end of the page.
+APPENDIX_SECTIONS: tuple[SectionEntry, ...] = (
+    ("sweeps", "Appendix: choosing k", section_sweeps),
+    ("customer-map", "Appendix: customer segments in 2-D", section_customer_map),
+    ("rfm-pairs", "Appendix: recency, frequency and monetary value", section_pairplot),
+)
+SECTIONS: tuple[SectionEntry, ...] = MAIN_SECTIONS + APPENDIX_SECTIONS

@@ -70,10 +70,31 @@ def is_numeric(value: object) -> bool:
     )
 
 
+def sort_key(value: object) -> str | None:
+    """What the in-page sort compares for a number: its full value ('' for a missing one,
+    sorted last); None for a text, which sorts by what it shows."""
+    if not is_numeric(value):
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return "" if math.isnan(number) else repr(number)
+
+
+def exact_text(value: object, column: str) -> str:
+    """The unrounded value of a number cell, shown on hover ('' when nothing is rounded)."""
+    if not isinstance(value, float | np.floating) or math.isnan(float(value)):
+        return ""
+    number = float(value)
+    if column.endswith("share") or column.endswith("_rate") or column == "penetration":
+        return f"{number:.3%}"
+    return f"{number:,.4f}".rstrip("0").rstrip(".")
+
+
 def cell(value: object, column: str, swatch_column: str | None) -> Cell:
     css = "num" if is_numeric(value) else ("wide" if column in WIDE_COLUMNS else "text")
     swatch = segment_colour(value) if column == swatch_column else None
-    return Cell(fmt_number(value, column), css, swatch)
+    text = fmt_number(value, column)
+    exact = exact_text(value, column)
+    return Cell(text, css, swatch, sort_key(value), "" if exact == text else exact)
 
 
 def frame_table(

@@ -34,6 +34,24 @@ PROFILE_TABLES = {
 VALUE_PREDICTIONS = "fct_customer_value_predictions"
 VALUE_PARAMETERS = "diag_customer_value_parameters"
 VALUE_BACKTEST = "diag_customer_value_backtest"
+BUILD_SETTINGS = "diag_build_settings"
+PUBLISHED_BUILDS = "warehouse_builds"  # written by `run.py build` only
+# the columns of a contact list, in this order (those the warehouse has)
+CONTACT_COLUMNS = (
+    "customer_id",
+    "segment_id",
+    "segment_name",
+    "main_country",
+    "last_purchase_at",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "avg_order_value",
+    "rfm_segment",
+    "segment_goal",
+    "segment_action",
+)
+CONTACT_VALUE_COLUMNS = ("p_alive", "churn_risk", "clv")
 MEMBER_ORDER = {
     "customer": "customer_id",
     "country": "country",
@@ -49,6 +67,14 @@ def sweep_table(segmentation: str) -> str:
 @dataclass(frozen=True)
 class AsOf:
     date: dt.date
+    source: str
+
+
+@dataclass(frozen=True)
+class Built:
+    """When the warehouse was built (UTC) and by what."""
+
+    at: dt.datetime
     source: str
 
 
@@ -147,6 +173,64 @@ class Warehouse:
         if not self.has_members(segmentation):
             return None
         return int(self.scalar(f'select count(segment_id) from "{table}"'))  # type: ignore[arg-type]
+
+    def build_settings(self) -> pd.Series | None:
+        """The one row of diag_build_settings (None: a warehouse built before it)."""
+        frame = self.table(BUILD_SETTINGS)
+        return None if frame is None or frame.empty else frame.iloc[0]
+
+    def published_build(self) -> pd.Series | None:
+        """The last row of warehouse_builds (None: never published by `run.py build`)."""
+        if not self.has(PUBLISHED_BUILDS):
+            return None
+        frame = self.df(f'select * from "{PUBLISHED_BUILDS}" order by build_number desc limit 1')
+        return None if frame.empty else frame.iloc[0]
+
+    def built(self) -> Built | None:
+        """The later of the published build and dbt's run of diag_build_settings: a
+        plain `dbt build` after `run.py build` rebuilds in place, without a new row."""
+        found = []
+        published = self.published_build()
+        if published is not None and pd.notna(published["published_at"]):
+            number = int(published["build_number"])
+            found.append(
+                Built(
+                    pd.Timestamp(published["published_at"]).to_pydatetime(),
+                    f"published build {number} (run.py build)",
+                )
+            )
+        settings = self.build_settings()
+        if settings is not None and pd.notna(settings["dbt_run_started_at"]):
+            found.append(
+                Built(
+                    pd.Timestamp(settings["dbt_run_started_at"]).to_pydatetime(),
+                    "dbt build started (no published build after it)",
+                )
+            )
+        return max(found, key=lambda b: b.at) if found else None
+
+    def currency_code(self) -> tuple[str, str] | None:
+        """The var currency of the build and where it was read (None: not recorded)."""
+        settings = self.build_settings()
+        if settings is not None and isinstance(settings.get("currency"), str):
+            return settings["currency"], "var currency"
+        return None
+
+    def contact_list(self, segment_id: int) -> pd.DataFrame:
+        """The customers of one k-means segment, most valuable first, with their
+        predicted value where it was built."""
+        columns = [c for c in CONTACT_COLUMNS if c in self.columns("dim_customers")]
+        select = ", ".join(f'c."{c}"' for c in columns)
+        join = ""
+        value_columns = [c for c in CONTACT_VALUE_COLUMNS if c in self.columns(VALUE_PREDICTIONS)]
+        if value_columns:
+            select += ", " + ", ".join(f'v."{c}"' for c in value_columns)
+            join = f'left join "{VALUE_PREDICTIONS}" v on v.customer_id = c.customer_id'
+        order = "c.monetary desc, " if "monetary" in columns else ""
+        return self.df(
+            f"select {select} from dim_customers c {join} "
+            f"where c.segment_id = {int(segment_id)} order by {order}c.customer_id"
+        )
 
     # ----------------------------------------------------------------- segmentations
 

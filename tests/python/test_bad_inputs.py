@@ -597,6 +597,12 @@ INJECTIONS = [
         ("The var export_path gives the export folder", "single quote"),
     ),
     Injection(
+        "currency",
+        {"currency": "GBP" + DROP},
+        ("run", "--select", "diag_build_settings"),
+        ("The var currency must be a three-letter ISO 4217 code",),
+    ),
+    Injection(
         "customer_segment_features",
         {"customer_segment_features": ["monetary from x; drop table fct_sales_lines; --"]},
         ("run", "--select", "int_customer_segments_matched_to_playbook"),

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 from support.builds import DemoBuild, run_dbt
+from support.playbook import assert_every_segment_gets_a_specific_rule, is_lapsed
 
 pytestmark = pytest.mark.integration  # every test builds the project or reads a build
 
@@ -64,6 +65,12 @@ def test_every_segment_has_a_unique_name_and_a_playbook_action(demo_build: DemoB
     assert profiles.segment_name.is_unique
     assert profiles.goal.notna().all() and profiles.recommended_action.notna().all()
     assert profiles.customers.sum() == customers
+
+
+def test_every_segment_gets_a_specific_playbook_rule(demo_build: DemoBuild) -> None:
+    segments = assert_every_segment_gets_a_specific_rule(demo_build.run)
+    # the demo data plants lapsed customers; their segment is named for it
+    assert any(is_lapsed(name) for name in segments.segment_name)
 
 
 def test_recommendations_are_new_products_popular_in_the_segment(demo_build: DemoBuild) -> None:

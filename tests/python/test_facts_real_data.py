@@ -7,6 +7,7 @@ import pytest
 from reference_rules import classify, country_revenue, customer_facts, read_raw
 from support.builds import DbtRun, shared_file
 from support.customer_value import predictions_are_complete
+from support.playbook import assert_every_segment_gets_a_specific_rule
 
 # needs the UCI builds, requested by name at run time, which conftest's marker cannot see
 pytestmark = pytest.mark.integration
@@ -92,3 +93,10 @@ def test_customer_value_predictions_parameters_and_backtest(
     backtest = run.query("select * from diag_customer_value_backtest")
     assert set(backtest.breakdown) == {"total", "prediction_decile", "calibration_repeat_purchases"}
     assert (backtest.holdout_days == 90).all()
+
+
+def test_every_customer_segment_gets_a_specific_playbook_rule(
+    built: tuple[DbtRun, pd.DataFrame],
+) -> None:
+    run, _ = built
+    assert_every_segment_gets_a_specific_rule(run)

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from html import unescape
 from pathlib import Path
 
 import duckdb
@@ -33,6 +34,7 @@ FIGURE = re.compile(
 # customer attributes): stated here, not read from what was built.
 EXPECTED_CHARTS = {
     "summary": 0,
+    "segments": 0,  # one card per customer segment, no chart
     "sweeps": 4,  # customers, countries, products, demographics: elbow and silhouette
     "customer-map": 1,  # PCA map
     "rfm-pairs": 1,  # pair plot of the clustered features
@@ -83,8 +85,13 @@ def html(report_build) -> str:
 def test_report_is_one_self_contained_file(html: str) -> None:
     assert html.startswith("<!DOCTYPE html>")
     lowered = html.lower()
-    for forbidden in ("<script", "<link", "@import", "url(", 'src="http', "src='http", "<iframe"):
+    for forbidden in ("<script ", "<link", "@import", "url(", 'src="http', "src='http", "<iframe"):
         assert forbidden not in lowered, f"the report must not load anything: found {forbidden}"
+    # one inline script (the table sorting), which fetches nothing
+    assert lowered.count("<script") == 1
+    script = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+    for fetch in ("fetch(", "xmlhttprequest", "import(", "http:", "https:", "src"):
+        assert fetch not in script.lower(), fetch
     # every image is embedded
     sources = re.findall(r'<img src="([^"]{0,40})', html)
     assert sources and all(s.startswith("data:image/svg+xml;base64,") for s in sources)
@@ -136,7 +143,7 @@ def test_summary_and_profiles_match_the_warehouse(report_build, html: str) -> No
     as_of = run.query("select max(as_of_date) as d from dim_customers")["d"].iloc[0]
     assert pd.Timestamp(as_of).strftime("%Y-%m-%d") in summary
     k = int(run.query("select k from diag_customer_segment_sweep where is_chosen")["k"].iloc[0])
-    assert re.search(rf'<td>Customers</td><td class="num">{k}</td>', summary)
+    assert re.search(rf'<td>Customers</td><td class="num"[^>]*>{k}</td>', sections(html)["sweeps"])
     profiles = sections(html)["profiles"]
     names = run.query("select segment_name, goal from dim_customer_segments")
     for name, goal in names.itertuples(index=False):
@@ -144,6 +151,79 @@ def test_summary_and_profiles_match_the_warehouse(report_build, html: str) -> No
     rfm = sections(html)["rfm"]
     for name in run.query("select rfm_segment from dim_rfm_segments")["rfm_segment"]:
         assert escape(name) in rfm
+
+
+def test_first_section_says_currency_dates_and_value(report_build, html: str) -> None:
+    """The executive summary names the currency of the build, the as-of date, when dbt
+    built it (plain dbt: no warehouse_builds) and the revenue to the penny."""
+    run = report_build.run
+    assert list(sections(html))[0] == "summary"
+    summary = sections(html)["summary"]
+    settings = run.query("select * from diag_build_settings").iloc[0]
+    assert settings["currency"] == "GBP"  # the var's default
+    assert "GBP (£)" in summary
+    assert pd.Timestamp(settings["as_of_date"]).strftime("%Y-%m-%d") in summary
+    built = pd.Timestamp(settings["dbt_run_started_at"])
+    assert built.strftime("%Y-%m-%d") in summary and built.strftime("%H:%M UTC") in summary
+    revenue = float(run.query("select sum(monetary) as r from dim_customers")["r"].iloc[0])
+    assert f'title="£{revenue:,.2f}"' in summary
+    assert "What to do this week" in summary
+
+
+def test_diagnostics_are_an_appendix_after_what_marketers_act_on(html: str) -> None:
+    order = list(sections(html))
+    appendix = [a for a, title, _ in rp.SECTIONS if title.startswith("Appendix")]
+    assert {"sweeps", "customer-map", "rfm-pairs"} <= set(appendix)
+    assert order[-len(appendix) :] == appendix
+    assert order[:2] == ["summary", "segments"]
+
+
+CARD = re.compile(r'<article class="segment-card" id="segment-(\d+)".*?</article>', re.S)
+LINK = re.compile(r'<a class="contact-list" href="([^"]+)">')
+
+
+def contact_lists_follow_the_warehouse(report: Path, database: Path) -> None:
+    """Each segment card links one CSV beside the report, holding exactly the
+    segment's customers of dim_customers; the summary links some of the same files."""
+    page = report.read_text(encoding="utf-8")
+    with duckdb.connect(str(database), read_only=True) as con:
+        members = con.sql("select customer_id, segment_id from dim_customers").df()
+    cards = {int(m.group(1)): m.group(0) for m in CARD.finditer(sections(page)["segments"])}
+    assert sorted(cards) == sorted(members["segment_id"].dropna().astype(int).unique())
+    for segment_id, card in cards.items():
+        (href,) = LINK.findall(card)
+        assert not href.startswith(("/", "file:", "http")), "a link relative to the report"
+        path = report.parent / unescape(href)
+        assert path.is_file(), href
+        listed = pd.read_csv(path, dtype={"customer_id": str})
+        expected = members.loc[members["segment_id"] == segment_id, "customer_id"]
+        assert sorted(listed["customer_id"]) == sorted(expected), href
+        assert (listed["segment_id"] == segment_id).all()
+        assert listed["customer_id"].is_unique
+    summary_links = set(LINK.findall(sections(page)["summary"]))
+    card_links = {LINK.findall(card)[0] for card in cards.values()}
+    assert summary_links and summary_links <= card_links
+
+
+def test_contact_lists_hold_each_segments_customers(report_build) -> None:
+    contact_lists_follow_the_warehouse(report_build.report, report_build.run.database)
+
+
+def test_contact_lists_of_uci_hold_each_segments_customers(uci_build, uci_mall_report) -> None:
+    contact_lists_follow_the_warehouse(uci_mall_report, uci_build.database)
+
+
+def test_segment_cards_show_size_value_goal_and_action(report_build, html: str) -> None:
+    cards = {int(m.group(1)): m.group(0) for m in CARD.finditer(sections(html)["segments"])}
+    profile = report_build.run.query(
+        "select segment_id, customers, revenue, goal, recommended_action from dim_customer_segments"
+    )
+    for row in profile.itertuples(index=False):
+        card = cards[int(row.segment_id)]
+        assert f"<dd>{int(row.customers):,}</dd>" in card
+        assert f'title="£{float(row.revenue):,.2f}"' in card
+        assert escape(row.goal) in card and escape(row.recommended_action) in card
+        assert "spend trend" in card
 
 
 def chart_texts(payload: str) -> list[str]:
@@ -209,6 +289,10 @@ def test_customer_value_section_of_uci_follows_the_warehouse(uci_build, uci_mall
 def test_same_warehouse_gives_the_same_bytes(report_build, tmp_path: Path) -> None:
     again = rp.write_report(report_build.run.database, tmp_path / "again.html")
     assert again.read_bytes() == report_build.report.read_bytes()
+    lists = sorted((report_build.report.parent / "contact_lists").iterdir())
+    assert lists and [p.name for p in lists] == sorted(p.name for p in lists)
+    for path in lists:
+        assert (tmp_path / "contact_lists" / path.name).read_bytes() == path.read_bytes()
 
 
 def without_optional_segmentations(source: Path, copy: Path, how: str) -> None:
@@ -238,7 +322,7 @@ def test_missing_segmentations_are_reported_not_fatal(
     for key, note in NOT_BUILT.items():
         assert note in parts[key], key
         assert not FIGURE.findall(parts[key]), key
-    assert "not built" in parts["summary"]
+    assert "not built" in parts["sweeps"]
     assert len(FIGURE.findall(parts["profiles"])) == EXPECTED_CHARTS["profiles"]
     assert "could not be drawn" not in html
 

@@ -29,6 +29,7 @@ SEGMENTS = pd.DataFrame({"segment_id": [1, 2, 3], "segment_name": ["Best", "Mid"
 # The charts of each section of the tiny warehouse, stated explicitly.
 TINY_CHARTS = {
     "summary": 0,
+    "segments": 0,
     "sweeps": 2,  # customers and demographics; countries empty, products missing
     "customer-map": 1,
     "rfm-pairs": 1,
@@ -179,13 +180,15 @@ def test_template_escapes_every_text() -> None:
     table = Table(("<th>",), ((Cell("<script>alert(1)</script>", "num", "#4e79a7"),),), "cap & co")
     section = Section("one", "Title <i>", (Note("<b>bold?</b>"), figure, table))
     html = page.render_page([section], subtitle="Warehouse <x>.duckdb")
-    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<script") == 1, "only the page's own sorting script"
     assert "&lt;b&gt;bold?&lt;/b&gt;" in html
     assert "<figcaption>a &lt; b &amp; c</figcaption>" in html
     assert 'alt="say &#34;hi&#34;"' in html
     assert "<h2>Title &lt;i&gt;</h2>" in html and "Warehouse &lt;x&gt;.duckdb" in html
     assert '<span class="swatch" style="background:#4e79a7"></span>' in html
     assert '<td class="num">' in html and "<caption>cap &amp; co</caption>" in html
+    assert '<table class="sortable">' in html
 
 
 def test_style_sheet_is_inlined_into_the_one_file() -> None:
