@@ -284,7 +284,11 @@ def docs_commands(warehouse: Path, dbt_vars: dict[str, object]) -> list[str]:
 
 
 def summary_lines(
-    site: publish.Site, build_number: object, report: Path | None, dbt_vars: dict[str, object]
+    site: publish.Site,
+    build_number: object,
+    report: Path | None,
+    dbt_vars: dict[str, object],
+    contacts: Path | None = None,
 ) -> list[str]:
     """Where the build's outputs are, and how to open the docs."""
     return [
@@ -292,6 +296,11 @@ def summary_lines(
         f"  warehouse  {site.warehouse} (build {build_number})",
         f"  exports    {site.exports}",
         f"  report     {report if report is not None else 'not written (--no-report)'}",
+        *(
+            [f"  contacts   {contacts} (one CSV per segment, linked from the report)"]
+            if contacts is not None
+            else []
+        ),
         f"  docs       {PROJECT_DIR / 'target' / 'index.html'}, after:",
         *(f"               {line}" for line in docs_commands(site.warehouse, dbt_vars)),
         "             (dbt docs serve opens them at http://localhost:8080)",
@@ -345,13 +354,15 @@ def build(args: argparse.Namespace) -> int:
         return failed(site, last_good, str(error), kept=False)
     except KeyboardInterrupt:
         return failed(site, last_good, "interrupted", kept=True, code=130)
-    report = None
+    report = contacts = None
     if not args.no_report:
         from retail_segments.report import DEFAULT_OUT, write_report
+        from retail_segments.report.contacts import CONTACT_DIR
 
         with phase("report"):
             report = write_report(site.warehouse, project_path(args.report or DEFAULT_OUT))
-    print("\n".join(summary_lines(site, row["build_number"], report, dbt_vars)))
+        contacts = report.parent / CONTACT_DIR
+    print("\n".join(summary_lines(site, row["build_number"], report, dbt_vars, contacts)))
     print(f"Done in {time.perf_counter() - started:.1f} s")
     return 0
 

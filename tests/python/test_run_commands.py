@@ -167,8 +167,10 @@ def test_the_end_of_a_build_says_where_everything_is_and_how_to_open_the_docs(
 ) -> None:
     site = publish.Site(tmp_path / "segments.duckdb", tmp_path / "exports")
     dbt_vars = {"transactions_path": "/data/it's.csv", "export_path": str(site.exports)}
-    lines = cli.summary_lines(site, 3, tmp_path / "report.html", dbt_vars)
+    contacts = tmp_path / "contact_lists"
+    lines = cli.summary_lines(site, 3, tmp_path / "report.html", dbt_vars, contacts)
     text = "\n".join(lines)
+    assert f"contacts   {contacts} (one CSV per segment" in text
     assert f"warehouse  {site.warehouse} (build 3)" in text
     assert f"exports    {site.exports}" in text
     assert f"report     {tmp_path / 'report.html'}" in text
@@ -182,3 +184,4 @@ def test_the_end_of_a_build_says_where_everything_is_and_how_to_open_the_docs(
     assert str(dbt_runner.PROJECT_DIR) in serve
     no_report = "\n".join(cli.summary_lines(site, 3, None, dbt_vars))
     assert "report     not written (--no-report)" in no_report
+    assert "contacts" not in no_report
