@@ -3,7 +3,9 @@
 Every mart and export is public and has an enforced dbt model contract: each
 column's name and DuckDB type is declared in its folder's `_<folder>__models.yml`,
 and a model whose SQL gives another type stops the build with dbt's contract error
-instead of changing what a dashboard reads. The rest of the project is private
+instead of changing what a dashboard reads. The segment tables' centroid columns
+follow the clustering features: their contracts hold for the default features
+(macro contract_for_features). The rest of the project is private
 (staging, intermediate) or protected (diagnostics), in the group customer_analytics
 with an owner.
 
@@ -74,6 +76,24 @@ def test_the_other_models_are_private_or_protected_in_a_group_with_an_owner(
         expected = "protected" if NOT_CONTRACTED in node["original_file_path"] else "private"
         assert node["access"] == expected, name
         assert node["config"]["contract"]["enforced"] is False, name
+
+
+FEATURE_COLUMN_MODELS = {"dim_customer_segments", "export_customer_segment_profiles"}
+
+
+def test_other_clustering_features_switch_off_only_the_contracts_of_their_profiles(
+    tmp_path: Path,
+) -> None:
+    """dim_customer_segments has centroid_<feature> columns for the default customer
+    features: a build with other features (a documented var) changes them by design, so
+    that table and its export are built without a contract; the rest keep theirs."""
+    run_dbt(tmp_path, ["parse"], {"customer_segment_features": ["recency_days", "monetary"]})
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    interfaces = {name: n for name, n in project_models(manifest).items() if is_interface(n)}
+    unenforced = {
+        name for name, node in interfaces.items() if not node["config"]["contract"]["enforced"]
+    }
+    assert unenforced == FEATURE_COLUMN_MODELS
 
 
 def declared_columns(project: Path, model: str) -> dict[str, str]:

@@ -1,3 +1,8 @@
+{{ config(
+    contract=retail_segments.contract_for_features({
+        'customer_segment_features': ['recency_days', 'frequency', 'monetary'],
+    }),
+) }}
 {%- set features = retail_segments.column_names_var('customer_segment_features') -%}
 -- One row per k-means customer segment: size, value, the mean and median of every
 -- customer feature, the centroid in original units, the playbook's goal and
