@@ -6,7 +6,8 @@
     python3 run.py test --fast   # only the unit tests: no dbt build (pytest -m "not integration")
 
 Only the standard library is used here: this script creates `.venv`, installs the
-pinned requirements and the `retail_segments` package into it, then hands over to
+pinned requirements and the `retail_segments` package into it (`pip install -e .`,
+the standard editable install from pyproject.toml), then hands over to
 `retail_segments.cli` inside that environment. Run `python3 run.py build --help`
 for the options (your own transactions file, customer attributes, dbt vars).
 """
@@ -88,28 +89,28 @@ def ensure_environment(kind: str) -> Path:
     stamp_file = VENV / f".installed-{kind}"
     stamp = requirements_stamp(requirements)
     if stamp_file.exists() and stamp_file.read_text() == stamp and venv_python().exists():
-        link_package()
         return venv_python()
     if not venv_python().exists():
         print(f"[run.py] creating the environment in {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     print(f"[run.py] installing {requirements.name} (first run only)", flush=True)
     pip = [str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "-r", str(requirements)], check=True, cwd=ROOT)
-    link_package()
+    # the package as an editable install, as anyone with their own environment does it
+    subprocess.run([*pip, "-r", str(requirements), "-e", str(ROOT)], check=True, cwd=ROOT)
+    remove_old_link()
     stamp_file.write_text(stamp)
     return venv_python()
 
 
-def link_package() -> None:
-    """Make `retail_segments` importable in the environment (what an editable install does)."""
+def remove_old_link() -> None:
+    """Remove the .pth file that earlier versions of run.py wrote instead of `pip install -e`."""
     site_packages = subprocess.run(
         [str(venv_python()), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.strip()
-    (Path(site_packages) / "retail_segments_project.pth").write_text(f"{ROOT}\n")
+    (Path(site_packages) / "retail_segments_project.pth").unlink(missing_ok=True)
 
 
 def pytest_arguments(rest: list[str]) -> list[str]:

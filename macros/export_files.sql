@@ -3,15 +3,8 @@
 {%- macro export_root() -%}
   {#- The absolute folder of var export_path: a relative path resolves against the project
       folder, so the views over the files work from any working directory. -#}
-  {%- set root = (var('export_path', 'exports') | string).rstrip('/') -%}
-  {%- if not retail_segments.is_absolute_path(root) -%}
-    {%- set project = invocation_args_dict.get('project_dir') | string -%}
-    {%- if not retail_segments.is_absolute_path(project) -%}
-      {#- a relative --project-dir is relative to the folder dbt was started in -#}
-      {%- set project = env_var('PWD', '.').rstrip('/') ~ '/' ~ project -%}
-    {%- endif -%}
-    {%- set root = project.rstrip('/') ~ '/' ~ (root[2:] if root.startswith('./') else root) -%}
-  {%- endif -%}
+  {%- set root = retail_segments.project_path(
+      (var('export_path', 'exports') | string).rstrip('/'), absolute=true) -%}
   {#- dbt-duckdb's external materialization writes the location into SQL between single
       quotes without escaping them: a folder name that holds one cannot be written safely -#}
   {%- if "'" in root or modules.re.search('[\x00-\x1f]', root) -%}

@@ -29,6 +29,7 @@
     with_unmapped_values=false
 ) -%}
     {%- set standards = required + optional -%}
+    {%- set path = retail_segments.project_path(path) -%}
 
     {%- if not execute or not enabled -%}
         {%- set placeholders = ['cast(null as ' ~ dbt.type_bigint() ~ ') as source_line_number'] -%}

@@ -97,21 +97,24 @@ def assignments_table(
 
 
 def empty_segments(settings: SegmentationSettings) -> pd.DataFrame:
-    """A segments table without rows, with the columns and types of a fitted one."""
-    columns: dict[str, str] = {"segment_id": "int64", "segment_name": "object"}
+    """A segments table without rows, with the columns and types of a fitted one.
+
+    Text columns are pandas strings, not ``object``: DuckDB types an empty ``object``
+    column INTEGER, which would break the marts' enforced contracts (varchar)."""
+    columns: dict[str, str] = {"segment_id": "int64", "segment_name": "str"}
     columns["n_members"] = "int64"
     for feature in settings.features:
         columns[f"centroid_{feature}"] = "float64"
         columns[f"centroid_{feature}_z"] = "float64"
-        columns[f"{feature}_level"] = "object"
-    columns.update(k="int64", settings_json="object", model_json="object", warnings="object")
+        columns[f"{feature}_level"] = "str"
+    columns.update(k="int64", settings_json="str", model_json="str", warnings="str")
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
 
 
 def empty_assignments(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
     """An assignments table without rows; the id keeps the input's type when it has one."""
-    id_type = frame[id_column].dtype if id_column in frame.columns else "object"
-    types = dict(zip(ASSIGNMENT_COLUMNS, ("int64", "object", "float64", "bool"), strict=True))
+    id_type = frame[id_column].dtype if id_column in frame.columns else "str"
+    types = dict(zip(ASSIGNMENT_COLUMNS, ("int64", "str", "float64", "bool"), strict=True))
     data = {id_column: pd.Series(dtype=id_type)}
     data.update({name: pd.Series(dtype=dtype) for name, dtype in types.items()})
     return pd.DataFrame(data)

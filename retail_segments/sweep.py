@@ -387,7 +387,7 @@ def empty_sweep() -> pd.DataFrame:
         "davies_bouldin": "float64",
         "n_fit_rows": "int64",
         "is_chosen": "bool",
-        "selection_rule": "object",
-        "warnings": "object",
+        "selection_rule": "str",
+        "warnings": "str",
     }
     return pd.DataFrame({name: pd.Series(dtype=types[name]) for name in SWEEP_COLUMNS})

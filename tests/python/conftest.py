@@ -49,6 +49,7 @@ DBT_HELPERS = frozenset(
         "build_real_data",
         "run_build_command",
         "start_build_command",
+        "run_dbt_in",
     }
 )
 

@@ -81,7 +81,7 @@ final as (
         end as group_label,
         grouped.customers,
         round(grouped.predicted_purchases, 4) as predicted_purchases,
-        coalesce(grouped.actual_purchases, 0) as actual_purchases,
+        cast(coalesce(grouped.actual_purchases, 0) as {{ dbt.type_bigint() }}) as actual_purchases,
         round(grouped.rate_baseline_purchases, 4) as rate_baseline_purchases,
         round(grouped.predicted_value, 2) as predicted_value,
         round(coalesce(grouped.actual_value, 0), 2) as actual_value,

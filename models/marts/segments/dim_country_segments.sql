@@ -1,3 +1,8 @@
+{{ config(
+    contract=retail_segments.contract_for_features({
+        'country_segment_features': ['revenue', 'customers', 'avg_order_value'],
+    }),
+) }}
 {%- set features = retail_segments.column_names_var('country_segment_features') -%}
 {%- set profile_columns = ['revenue', 'customers', 'invoices', 'avg_order_value'] -%}
 -- One row per country segment (spending tier): size, customers and revenue with

@@ -1,3 +1,8 @@
+{{ config(
+    contract=retail_segments.contract_for_features({
+        'customer_segment_features': ['recency_days', 'frequency', 'monetary'],
+    }),
+) }}
 {%- set features = retail_segments.column_names_var('customer_segment_features') -%}
 -- One row per k-means customer segment: size, value, the mean and median of every
 -- customer feature, the centroid in original units, the playbook's goal and
@@ -49,7 +54,7 @@ final as (
         centroids.segment_name,
         profiles.customers,
         round(profiles.customers / cast(sum(profiles.customers) over () as double), 6) as customer_share,
-        profiles.outliers,
+        cast(profiles.outliers as {{ dbt.type_bigint() }}) as outliers,
         cast(profiles.revenue as decimal(18, 2)) as revenue,
         round(cast(profiles.revenue / sum(profiles.revenue) over () as double), 6) as revenue_share,
         {{- retail_segments.segment_profile_columns('profiles', 'centroids', retail_segments.customer_profile_columns(), features) }}

@@ -1,3 +1,9 @@
+{{ config(
+    contract=retail_segments.contract_for_features({
+        'demographic_segment_features': ['age', 'annual_income', 'spending_score'],
+        'demographic_segment_categorical_features': [],
+    }),
+) }}
 {%- set features = retail_segments.column_names_var('demographic_segment_features') -%}
 {%- set categorical = retail_segments.column_names_var('demographic_segment_categorical_features') -%}
 {%- set profile_columns = ['age', 'annual_income', 'spending_score'] -%}

@@ -1,3 +1,8 @@
+{{ config(
+    contract=retail_segments.contract_for_features({
+        'product_segment_features': ['units', 'invoices', 'customers', 'revenue', 'avg_unit_price'],
+    }),
+) }}
 {%- set features = retail_segments.column_names_var('product_segment_features') -%}
 {%- set profile_columns = ['units', 'invoices', 'customers', 'revenue', 'avg_unit_price'] -%}
 -- One row per product segment: size and share of products, revenue and share of
