@@ -29,6 +29,7 @@ from retail_segments.report.blocks import Block, Note, Section
 from retail_segments.report.contacts import write_contact_lists
 from retail_segments.report.page import render_page
 from retail_segments.report.sections import APPENDIX_SECTIONS, SECTIONS, Context
+from retail_segments.report.style import MONEY_UNITS
 from retail_segments.report.summary import built_text
 from retail_segments.report.tables import fmt_number
 from retail_segments.report.warehouse import Warehouse
@@ -71,12 +72,17 @@ def write_report(database: Path, out_path: Path, currency: str | None = None) ->
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     wh = Warehouse(Path(database))
+    units = None
     try:
         ctx = Context.of(wh, currency)
+        # the charts' axes name the currency: `revenue (sales value, GBP)`
+        units = MONEY_UNITS.set(ctx.currency.code)
         sections = [build_section(ctx, *entry) for entry in SECTIONS]
         title = subtitle(ctx)
         lists = write_contact_lists(wh, ctx.segments["customer"], out_path)
     finally:
+        if units is not None:
+            MONEY_UNITS.reset(units)
         wh.close()
     print(f"[report] wrote {len(lists)} contact lists to {out_path.parent / 'contact_lists'}")
     out_path.write_text(render_page(sections, title), encoding="utf-8")

@@ -23,6 +23,7 @@ from retail_segments.report.style import (
     INK,
     MAX_POINTS,
     MUTED,
+    in_money_units,
     plt,
     rfm_colour,
     segment_colour,
@@ -124,7 +125,8 @@ def customer_map_figure(
 def pair_label(feature: str) -> str:
     if feature in PAIR_LABELS:
         return PAIR_LABELS[feature]
-    return f"{feature.replace('_', ' ')} ({FEATURE_UNITS.get(feature, 'input units')})"
+    unit = in_money_units(FEATURE_UNITS.get(feature, "input units"))
+    return f"{feature.replace('_', ' ')} ({unit})"
 
 
 def axis_values(values: pd.Series, logged: bool) -> pd.Series:

@@ -24,6 +24,7 @@ from retail_segments.report.style import (
     MAX_POINTS,
     SAMPLE_SEED,
     SEGMENT_COLOURS,
+    in_money_units,
     plt,
     segment_colour,
     segment_label,
@@ -98,7 +99,7 @@ def positive(values: pd.Series, floor: float) -> pd.Series:
 
 
 def feature_unit(feature: str) -> str:
-    return FEATURE_UNITS.get(feature, "units of the input")
+    return in_money_units(FEATURE_UNITS.get(feature, "units of the input"))
 
 
 # --------------------------------------------------------------------------- choosing k

@@ -16,7 +16,7 @@ from retail_segments.report.figures import (
     segment_legend,
     svg_figure,
 )
-from retail_segments.report.style import SEGMENT_COLOURS, plt, segment_colour
+from retail_segments.report.style import SEGMENT_COLOURS, in_money_units, plt, segment_colour
 from retail_segments.report.tables import money
 
 COUNTRY_LIMIT = 60  # the country bar chart shows this many largest countries
@@ -42,7 +42,7 @@ def country_revenue_figure(countries: pd.DataFrame, segments: pd.DataFrame) -> F
     for position, revenue in enumerate(shown["revenue"].astype(float)):
         ax.text(max(revenue, 1.0), position, f" {money(revenue)}", va="center", fontsize=7)
     ax.set_xlim(right=max(float(shown["revenue"].max()), 1.0) * 4)
-    ax.set_xlabel("revenue (sales value, currency units, log scale)")
+    ax.set_xlabel(in_money_units("revenue (sales value, currency units, log scale)"))
     ax.set_ylabel("country")
     ax.grid(axis="y", visible=False)
     ax.tick_params(axis="y", labelsize=8)
@@ -67,7 +67,7 @@ def product_scatter_figure(products: pd.DataFrame, segments: pd.DataFrame) -> Fi
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("units sold (log scale)")
-    ax.set_ylabel("revenue (sales value, currency units, log scale)")
+    ax.set_ylabel(in_money_units("revenue (sales value, currency units, log scale)"))
     ax.set_title("Products: units sold vs revenue by segment")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), title="segment", markerscale=2)
     dropped = len(products) - len(valid)

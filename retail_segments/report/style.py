@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -29,6 +31,15 @@ ACCENT = "#f28e2b"
 UNKNOWN_COLOUR = "#7b8794"
 MAX_POINTS = 6000  # scatter plots sample this many rows (fixed seed) above it
 SAMPLE_SEED = 42
+# what amounts are in on the axes: the report's currency code while write_report runs
+MONEY_UNITS: ContextVar[str] = ContextVar("money_units", default="currency units")
+
+
+def in_money_units(label: str) -> str:
+    """An axis label with `currency units` written as the report's currency (`GBP`)."""
+    return label.replace("currency units", MONEY_UNITS.get())
+
+
 FEATURE_UNITS = {
     "recency_days": "days since last purchase",
     "frequency": "invoices",

@@ -17,6 +17,7 @@ from retail_segments.report.figures import svg_figure
 from retail_segments.report.style import (
     ACCENT,
     SEGMENT_COLOURS,
+    in_money_units,
     plt,
     segment_colour,
     segment_label,
@@ -58,7 +59,7 @@ def draw_clv_histogram(values: pd.Series, horizon_days: int) -> MplFigure:
         ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     scale = ", log scale" if logged else ""
-    ax.set_xlabel(f"predicted CLV over {horizon_days} days (currency units{scale})")
+    ax.set_xlabel(in_money_units(f"predicted CLV over {horizon_days} days (currency units{scale})"))
     ax.set_ylabel("customers")
     ax.axvline(float(values.median()), color=ACCENT, linewidth=1.4)
     ax.annotate(
@@ -108,7 +109,7 @@ def draw_segment_values(profile: pd.DataFrame, horizon_days: int) -> MplFigure:
     ax.set_yticks(y, [segment_label(r.segment_id, r.segment_name) for r in profile.itertuples()])
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel(f"total predicted CLV over {horizon_days} days (currency units)")
+    ax.set_xlabel(in_money_units(f"total predicted CLV over {horizon_days} days (currency units)"))
     ax.set_ylabel("k-means segment")
     ax.set_title("Predicted customer value by segment")
     return fig

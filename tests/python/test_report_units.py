@@ -314,3 +314,25 @@ def test_a_warehouse_without_segment_columns_is_reported_not_fatal(tmp_path: Pat
     assert "Customer segments were not built." in parts["customer-map"]
     assert "dim_products has no segment columns" in parts["products"]
     assert "could not be drawn" not in "".join(parts.values())
+
+
+def test_axis_labels_name_the_report_currency_while_it_is_written(
+    tiny_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The labels are drawn as paths in the SVG, so they are read while the report is
+    written (the contact lists come after the charts, inside the same step)."""
+    from retail_segments.report import figures, style
+
+    labels: list[str] = []
+    original = rp.write_contact_lists
+
+    def recording(*args: object) -> list[Path]:
+        labels.append(style.in_money_units("revenue (sales value, currency units)"))
+        labels.append(figures.feature_unit("monetary"))
+        return original(*args)
+
+    monkeypatch.setattr(rp, "write_contact_lists", recording)
+    rp.write_report(tiny_warehouse, tmp_path / "report.html", currency="EUR")
+    assert labels == ["revenue (sales value, EUR)", "sales value, EUR"]
+    # outside the report the labels stay generic
+    assert figures.feature_unit("monetary") == "sales value, currency units"
