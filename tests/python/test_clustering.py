@@ -795,25 +795,25 @@ def test_adapter_returns_typed_empty_tables_for_an_empty_input() -> None:
         "davies_bouldin": "float64",
         "n_fit_rows": "int64",
         "is_chosen": "bool",
-        "selection_rule": "object",
-        "warnings": "object",
+        "selection_rule": "str",
+        "warnings": "str",
     }
     segments = segments_table(frame, sweep, config)
     assert len(segments) == 0
     assert dict(segments.dtypes.astype(str)) == {
         "segment_id": "int64",
-        "segment_name": "object",
+        "segment_name": "str",
         "n_members": "int64",
         "centroid_units": "float64",
         "centroid_units_z": "float64",
-        "units_level": "object",
+        "units_level": "str",
         "centroid_revenue": "float64",
         "centroid_revenue_z": "float64",
-        "revenue_level": "object",
+        "revenue_level": "str",
         "k": "int64",
-        "settings_json": "object",
-        "model_json": "object",
-        "warnings": "object",
+        "settings_json": "str",
+        "model_json": "str",
+        "warnings": "str",
     }
     for assignments in (
         assignments_table(frame, segments),
@@ -823,7 +823,7 @@ def test_adapter_returns_typed_empty_tables_for_an_empty_input() -> None:
         assert dict(assignments.dtypes.astype(str)) == {
             "stock_code": "string",
             "segment_id": "int64",
-            "segment_name": "object",
+            "segment_name": "str",
             "distance_to_centroid": "float64",
             "is_outlier": "bool",
         }
