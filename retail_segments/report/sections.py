@@ -17,6 +17,7 @@ from retail_segments.report import customer_figures as cf
 from retail_segments.report import other_figures as of
 from retail_segments.report.blocks import Block, Card, Cards, Cell, Grid, Note, Table
 from retail_segments.report.figures import feature_means_figure, profile_bars, sweep_figure
+from retail_segments.report.history_section import section_history
 from retail_segments.report.models import SegmentModel
 from retail_segments.report.style import rfm_colour
 from retail_segments.report.tables import fmt_number, frame_table, money
@@ -333,6 +334,7 @@ SECTIONS: tuple[tuple[str, str, Callable[[Context], Blocks]], ...] = (
     ("rfm-pairs", "Recency, frequency and monetary value", section_pairplot),
     ("profiles", "Customer segment profiles", section_profiles),
     ("rfm", "RFM segments", section_rfm),
+    ("history", "Segment history", section_history),
     ("customer-value", "Predicted customer value", section_customer_value),
     ("countries", "Country segments", section_countries),
     ("products", "Product segments", section_products),
