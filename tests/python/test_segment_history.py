@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import markupsafe
 import pandas as pd
 import pytest
 from support.builds import DbtRun, run_dbt
@@ -252,3 +253,26 @@ def test_publish_carries_the_history_tables_over(tmp_path: Path) -> None:
         for table in publish.HISTORY_TABLES:
             rows = con.execute(f"select * from {table} order by n").fetchall()
             assert rows == [(n, f"x{n}") for n in range(5)]
+
+
+def test_report_draws_the_history_and_names_the_biggest_movement(
+    builds: dict[str, Snapshot], tmp_path: Path
+) -> None:
+    from retail_segments.report import write_report
+
+    run = builds["refit"].run
+    html = write_report(run.database, tmp_path / "report.html").read_text()
+    section = html[html.index('<section id="history">') :]
+    section = section[: section.index("</section>")]
+    assert section.count("<figure") == 4  # sizes and heatmap, for k-means and RFM
+    # the biggest RFM movement between the last two dates, from the history itself
+    history = builds["refit"].history.assign(as_of_date=lambda f: pd.to_datetime(f["as_of_date"]))
+    before, after = sorted(history["as_of_date"].unique())[-2:]
+    pairs = history[history["as_of_date"] == after].merge(
+        history[history["as_of_date"] == before], on="customer_id", suffixes=("_to", "_from")
+    )
+    moved = pairs[pairs["rfm_segment_from"] != pairs["rfm_segment_to"]]
+    counts = moved.groupby(["rfm_segment_from", "rfm_segment_to"]).size()
+    top = counts[counts == counts.max()].sort_index().index[0]
+    expected = f"{counts.max():,} {top[0]} became {top[1]}"
+    assert str(markupsafe.escape(expected)) in section  # the page escapes text as Jinja does
