@@ -34,17 +34,20 @@ flagged as (
         rfm_segment,
         kmeans_segment_id,
         kmeans_segment_name,
+        -- 1 on a customer's first row and wherever the segment differs from the row before
         case
-            when lag(rfm_segment) over (partition by customer_id order by as_of_date) is distinct from rfm_segment
-                then 1
-            else 0
+            when coalesce(lag(rfm_segment) over (partition by customer_id order by as_of_date) = rfm_segment, false)
+                then 0
+            else 1
         end as rfm_changed,
         case
             when
-                lag(kmeans_segment_id) over (partition by customer_id order by as_of_date)
-                is distinct from kmeans_segment_id
-                then 1
-            else 0
+                coalesce(
+                    lag(kmeans_segment_id) over (partition by customer_id order by as_of_date) = kmeans_segment_id,
+                    false
+                )
+                then 0
+            else 1
         end as kmeans_changed,
         lag(rfm_segment) over (partition by customer_id order by as_of_date) as previous_rfm_segment,
         lag(kmeans_segment_id) over (partition by customer_id order by as_of_date) as previous_kmeans_segment_id,

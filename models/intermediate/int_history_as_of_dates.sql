@@ -1,4 +1,5 @@
 {%- set every = retail_segments.history_every() %}
+-- depends_on: {{ ref('int_transaction_lines_classified') }}
 -- One row per as-of date the segment history gets rows for in this build: the
 -- build's own as-of date, plus (var history_every) every week, month or quarter
 -- end after the first valid line and before the build's as-of date.
@@ -9,6 +10,8 @@ as_of as (
     select * from {{ ref('int_as_of_date') }}
 
 ),
+
+{%- if every %}
 
 classified as (
 
@@ -25,30 +28,27 @@ data_span as (
 
 ),
 
-{%- if every %}
+period_starts as (
 
-period_ends as (
-
+    -- the first day of every week (Monday), month or quarter from the first valid line on
     select
-        {%- if every == 'week' %}
-        cast(series.period_start + interval 6 day as date) as as_of_date
-        {%- else %}
-        cast(series.period_start + interval 1 {{ every }} - interval 1 day as date) as as_of_date
-        {%- endif %}
-
-    from data_span
-    cross join as_of
-    cross join lateral (
-        select unnest(generate_series(
-            {%- if every == 'week' %}
-            cast(date_trunc('week', data_span.first_valid_date) as timestamp),
-            {%- else %}
-            cast(date_trunc('{{ every }}', data_span.first_valid_date) as timestamp),
-            {%- endif %}
+        unnest(generate_series(
+            cast(date_trunc({{ retail_segments.string_literal(every) }}, data_span.first_valid_date) as timestamp),
             cast(as_of.as_of_date as timestamp),
             interval 1 {{ every }}
         )) as period_start
-    ) as series
+
+    from data_span
+    cross join as_of
+
+),
+
+period_ends as (
+
+    -- the last day of each period: Sunday, or the month or quarter end
+    select cast(period_start + interval 1 {{ every }} - interval 1 day as date) as as_of_date
+
+    from period_starts
 
 ),
 
@@ -69,6 +69,7 @@ interval_dates as (
 
 interval_dates as (
 
+    -- no var history_every: only the build's own as-of date
     select cast(null as date) as as_of_date
     where false
 

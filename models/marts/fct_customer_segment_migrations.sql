@@ -93,7 +93,10 @@ final as (
         from_segment,
         to_segment_id,
         to_segment,
-        from_segment = to_segment and from_segment_id is not distinct from to_segment_id as is_same_segment,
+        (
+            from_segment = to_segment
+            and coalesce(from_segment_id, -1) = coalesce(to_segment_id, -1)
+        ) as is_same_segment,
         count(*) as customers,
         cast(sum(period_revenue) as decimal(18, 2)) as revenue
 

@@ -72,6 +72,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Snapshot]:
 
 
 def month_ends_before(as_of: str, first_sale: dt.date) -> list[dt.date]:
+    first_sale = pd.Timestamp(first_sale).date()
     ends = pd.date_range(first_sale, as_of, freq="ME")
     return [d.date() for d in ends if first_sale < d.date() < dt.date.fromisoformat(as_of)]
 
@@ -146,7 +147,8 @@ def test_a_later_date_keeps_every_earlier_row_byte_identical(builds: dict[str, S
 def test_the_stored_model_keeps_ids_at_a_later_date(builds: dict[str, Snapshot]) -> None:
     later = builds["later"]
     pd.testing.assert_frame_equal(later.models, builds["first"].models)
-    check = later.checks.set_index("as_of_date").loc[pd.Timestamp(LATER_AS_OF).date()]
+    checks = later.checks.assign(as_of_date=pd.to_datetime(later.checks["as_of_date"]))
+    check = checks.set_index("as_of_date").loc[pd.Timestamp(LATER_AS_OF)]
     assert check["decision"] == "kept"
     history = later.history
     new_rows = history[pd.to_datetime(history["as_of_date"]) == pd.Timestamp(LATER_AS_OF)]
