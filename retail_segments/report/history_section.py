@@ -150,7 +150,9 @@ def segmentation_blocks(
     blocks: list[Block] = [
         svg_figure(
             draw_sizes(
-                sizes, colours_of(segmentation, names), f"{label}: customers per as-of date"
+                sizes,
+                colours_of(history, segmentation, names),
+                f"{label}: customers per as-of date",
             ),
             f"{label}: customers in each segment at each of the {len(sizes)} as-of dates "
             f"from {first} to {last}.",
