@@ -76,8 +76,8 @@ rfm_runs as (
         rfm_run,
         min(as_of_date) as since,
         count(*) as as_of_dates,
-        -- the segment before the run: the lag on its first row
-        arg_min(previous_rfm_segment, as_of_date) as previous_segment
+        -- the segment before the run: the lag on its first row (the one row flagged)
+        max(case when rfm_changed = 1 then previous_rfm_segment end) as previous_segment
 
     from runs
     group by 1, 2
@@ -91,8 +91,8 @@ kmeans_runs as (
         kmeans_run,
         min(as_of_date) as since,
         count(*) as as_of_dates,
-        arg_min(previous_kmeans_segment_id, as_of_date) as previous_segment_id,
-        arg_min(previous_kmeans_segment_name, as_of_date) as previous_segment_name
+        max(case when kmeans_changed = 1 then previous_kmeans_segment_id end) as previous_segment_id,
+        max(case when kmeans_changed = 1 then previous_kmeans_segment_name end) as previous_segment_name
 
     from runs
     group by 1, 2

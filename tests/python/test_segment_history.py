@@ -37,12 +37,15 @@ HISTORY = "select * from fct_customer_segment_history order by as_of_date, custo
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What a build left: the run and its history, models and checks tables."""
+    """What a build left: the run and its tables, read right after it (the builds
+    share one warehouse file, so `run.query` answers what the last build left)."""
 
     run: DbtRun
     history: pd.DataFrame
     models: pd.DataFrame
     checks: pd.DataFrame
+    customers: pd.DataFrame
+    migrations: pd.DataFrame
 
 
 def snapshot(run: DbtRun) -> Snapshot:
@@ -51,6 +54,8 @@ def snapshot(run: DbtRun) -> Snapshot:
         run.query(HISTORY),
         run.query("select * from diag_customer_segment_models order by model_version, segment_id"),
         run.query("select * from diag_customer_segment_model_checks order by as_of_date"),
+        run.query("select * from dim_customers order by customer_id"),
+        run.query("select * from fct_customer_segment_migrations"),
     )
 
 
@@ -110,11 +115,7 @@ def test_history_facts_match_an_independent_computation(builds: dict[str, Snapsh
 
 
 def test_build_date_rows_equal_dim_customers(builds: dict[str, Snapshot]) -> None:
-    run = builds["first"].run
-    dim = run.query(
-        "select customer_id, recency_days, frequency, monetary, rfm_cell, rfm_segment, "
-        "value_tier, segment_id, segment_name from dim_customers order by customer_id"
-    )
+    dim = builds["first"].customers
     history = builds["first"].history
     at_build = history[pd.to_datetime(history["as_of_date"]) == pd.Timestamp(FIRST_AS_OF)]
     at_build = at_build.sort_values("customer_id").reset_index(drop=True)
@@ -154,7 +155,7 @@ def test_the_stored_model_keeps_ids_at_a_later_date(builds: dict[str, Snapshot])
     new_rows = history[pd.to_datetime(history["as_of_date"]) == pd.Timestamp(LATER_AS_OF)]
     assert set(new_rows["kmeans_model_version"]) == {1}
     # the stored model, read back and applied here, gives the same ids and names
-    model = StoredModel.from_rows(later.run.query("select * from int_customer_segment_models"))
+    model = StoredModel.from_rows(later.models[later.models["model_version"] == 1])
     expected = model.assign(new_rows[["customer_id", "recency_days", "frequency", "monetary"]])
     got = new_rows.sort_values("customer_id")
     assert got["kmeans_segment_id"].tolist() == expected["kmeans_segment_id"].tolist()
@@ -189,9 +190,8 @@ def test_a_refit_three_months_later_matches_every_segment(builds: dict[str, Snap
 def test_migrations_count_every_customer_of_the_later_date_once(
     builds: dict[str, Snapshot],
 ) -> None:
-    run = builds["refit"].run
     history = builds["refit"].history
-    migrations = run.query("select * from fct_customer_segment_migrations")
+    migrations = builds["refit"].migrations
     dates = sorted(pd.to_datetime(history["as_of_date"]).unique())
     pairs = list(zip(dates[:-1], dates[1:], strict=True))
     history = history.assign(as_of_date=pd.to_datetime(history["as_of_date"]))
@@ -218,29 +218,42 @@ def test_migrations_count_every_customer_of_the_later_date_once(
             assert abs(diff).max() < 0.01
 
 
+@pytest.mark.parametrize(
+    ("column", "current", "previous", "since", "count"),
+    [
+        (
+            "rfm_segment",
+            "rfm_segment",
+            "previous_rfm_segment",
+            "rfm_segment_since",
+            "rfm_segment_as_of_dates",
+        ),
+        (
+            "kmeans_segment_id",
+            "tracked_segment_id",
+            "previous_tracked_segment_id",
+            "tracked_segment_since",
+            "tracked_segment_as_of_dates",
+        ),
+    ],
+)
 def test_dim_customers_counts_the_dates_in_the_current_segment(
-    builds: dict[str, Snapshot],
+    builds: dict[str, Snapshot], column: str, current: str, previous: str, since: str, count: str
 ) -> None:
-    run = builds["later"].run
-    dim = run.query(
-        "select customer_id, rfm_segment, previous_rfm_segment, rfm_segment_since, "
-        "rfm_segment_as_of_dates from dim_customers"
-    ).set_index("customer_id")
+    dim = builds["later"].customers.set_index("customer_id")
     history = builds["later"].history.sort_values(["customer_id", "as_of_date"])
     for customer, rows in history.groupby("customer_id"):
-        segments = rows["rfm_segment"].tolist()
+        segments = rows[column].tolist()
         dates = pd.to_datetime(rows["as_of_date"]).dt.date.tolist()
         run_length = 1
         while run_length < len(segments) and segments[-run_length - 1] == segments[-1]:
             run_length += 1
         row = dim.loc[customer]
-        assert row["rfm_segment"] == segments[-1]
-        assert row["rfm_segment_as_of_dates"] == run_length
-        assert pd.Timestamp(row["rfm_segment_since"]).date() == dates[-run_length]
-        previous = segments[-run_length - 1] if run_length < len(segments) else None
-        assert (row["previous_rfm_segment"] if pd.notna(row["previous_rfm_segment"]) else None) == (
-            previous
-        )
+        assert row[current] == segments[-1]
+        assert row[count] == run_length
+        assert pd.Timestamp(row[since]).date() == dates[-run_length]
+        before = segments[-run_length - 1] if run_length < len(segments) else None
+        assert (row[previous] if pd.notna(row[previous]) else None) == before
 
 
 def test_publish_carries_the_history_tables_over(tmp_path: Path) -> None:
