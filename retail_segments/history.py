@@ -168,8 +168,8 @@ class StoredModel:
         if missing:
             raise ValueError(
                 f"The stored customer segment model uses {missing}, which the segment "
-                f"history does not compute (it has {sorted(frame.columns)}): set "
-                "customer_segment_features to history columns or refit"
+                f"history does not compute (it has {sorted(frame.columns)}): the history "
+                "needs customer_segment_features among them"
             )
         ordered = sort_by_id(frame, id_column)
         prepared = self.preprocessor.prepare(ordered, self.settings)
