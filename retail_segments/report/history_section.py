@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 HISTORY = "fct_customer_segment_history"
 MIGRATIONS = "fct_customer_segment_migrations"
+MODELS = "diag_customer_segment_models"
+CHECKS = "diag_customer_segment_model_checks"
 NEW = "New"
 # segmentation -> its label in the text and its segment column of the history
 SEGMENTATIONS = {
@@ -200,6 +202,35 @@ def section_history(ctx: Context) -> tuple[Block, ...]:
                 "Build at a later date, or run `python3 run.py history` for every month end."
             )
         )
+    model_note = stored_model_note(
+        ctx.wh.table(MODELS), ctx.wh.table(CHECKS, order_by="as_of_date")
+    )
+    blocks += [model_note] if model_note else []
     for segmentation in SEGMENTATIONS:
         blocks += segmentation_blocks(history, migrations, segmentation)
     return tuple(blocks)
+
+
+def stored_model_note(models: pd.DataFrame | None, checks: pd.DataFrame | None) -> Note | None:
+    """The stored k-means model in words: versions, the latest fit and the last check."""
+    if models is None or models.empty:
+        return None
+    latest = models[models["model_version"] == models["model_version"].max()]
+    first = latest.iloc[0]
+    fitted = fmt_number(pd.Timestamp(first["fitted_as_of"]).date())
+    text = (
+        f"K-means ids come from the stored model, version {int(first['model_version'])} "
+        f"({first['created_reason']}, fitted at {fitted}, k = {int(first['k'])})."
+    )
+    if checks is not None and not checks.empty:
+        last = checks.iloc[-1]
+        change = last["inertia_change"]
+        figures = (
+            f" (inertia per customer {float(change):+.0%} since the fit, largest mean shift "
+            f"{float(last['max_feature_mean_shift']):.2f} standard deviations)"
+            if pd.notna(change)
+            else ""
+        )
+        date = fmt_number(pd.Timestamp(last["as_of_date"]).date())
+        text += f' The last check, at {date}{figures}, decided "{last["decision"]}".'
+    return Note(text)

@@ -13,6 +13,7 @@ from retail_segments.report.history_section import (
     migration_matrix,
     segment_sizes,
     segmentation_blocks,
+    stored_model_note,
 )
 
 SEGMENTS = ["Champions", "Loyal Customers", "At Risk", "Lost"]
@@ -112,3 +113,27 @@ def test_one_date_draws_the_sizes_without_a_matrix() -> None:
     empty = migrations(frame).iloc[0:0]
     blocks = segmentation_blocks(first, empty, "rfm")
     assert [type(b) for b in blocks] == [Figure]
+
+
+def test_stored_model_note_names_the_latest_version_and_the_last_check() -> None:
+    models = pd.DataFrame(
+        {
+            "model_version": [1, 1, 2, 2],
+            "fitted_as_of": pd.to_datetime(["2011-06-01"] * 2 + ["2011-12-10"] * 2),
+            "created_reason": ["first fit"] * 2 + ["refit: drift"] * 2,
+            "k": [2, 2, 2, 2],
+        }
+    )
+    checks = pd.DataFrame(
+        {
+            "as_of_date": pd.to_datetime(["2011-06-01", "2011-12-10"]),
+            "inertia_change": [np.nan, 0.66],
+            "max_feature_mean_shift": [np.nan, 0.43],
+            "decision": ["first fit", "refit: drift"],
+        }
+    )
+    note = stored_model_note(models, checks)
+    assert note is not None
+    assert "version 2 (refit: drift, fitted at 2011-12-10, k = 2)" in note.text
+    assert "+66% since the fit" in note.text and '"refit: drift"' in note.text
+    assert stored_model_note(None, None) is None
