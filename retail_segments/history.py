@@ -78,6 +78,15 @@ CHECK_COLUMNS: dict[str, str] = {
     "model_version": "int64",
 }
 
+# the customer facts int_customers_history_summarized computes at every as-of date
+HISTORY_FEATURES: tuple[str, ...] = (
+    "recency_days",
+    "tenure_days",
+    "frequency",
+    "monetary",
+    "avg_order_value",
+)
+
 ASSIGNED_COLUMNS: tuple[str, ...] = (
     "as_of_date",
     "customer_id",
@@ -161,10 +170,13 @@ class StoredModel:
             reference_inertia=float(first["reference_inertia_per_customer"]),
         )
 
+    def missing_features(self, frame: pd.DataFrame) -> list[str]:
+        return [f for f in self.settings.features if f not in frame.columns]
+
     def assign(self, frame: pd.DataFrame) -> pd.DataFrame:
         """One row per customer (sorted by id): stable segment id, name, distance, outlier."""
         id_column = self.settings.id_column
-        missing = [f for f in self.settings.features if f not in frame.columns]
+        missing = self.missing_features(frame)
         if missing:
             raise ValueError(
                 f"The stored customer segment model uses {missing}, which the segment "
@@ -418,8 +430,28 @@ def check_frame(check: Mapping[str, Any]) -> pd.DataFrame:
     return frame[list(CHECK_COLUMNS)].astype(types)
 
 
+def unassigned(frame: pd.DataFrame, version: int) -> pd.DataFrame:
+    """Every (as_of_date, customer) row without a k-means segment (null id and name)."""
+    rows = frame.sort_values(["as_of_date", "customer_id"], kind="mergesort")
+    return pd.DataFrame(
+        {
+            "as_of_date": rows["as_of_date"].to_numpy(),
+            "customer_id": rows["customer_id"].to_numpy(),
+            "kmeans_segment_id": pd.array([pd.NA] * len(rows), dtype="Int64"),
+            "kmeans_segment_name": pd.array([pd.NA] * len(rows), dtype="string"),
+            "kmeans_distance": np.full(len(rows), np.nan),
+            "kmeans_is_outlier": pd.array([pd.NA] * len(rows), dtype="boolean"),
+            "kmeans_model_version": np.full(len(rows), version, dtype="int64"),
+        }
+    )
+
+
 def assign_dates(frame: pd.DataFrame, store: pd.DataFrame) -> pd.DataFrame:
-    """Every (as_of_date, customer) row of `frame` with its segment of the latest version."""
+    """Every (as_of_date, customer) row of `frame` with its segment of the latest version.
+
+    When the model uses a feature the history does not compute (`HISTORY_FEATURES`),
+    every row gets a null segment (and a warning) rather than stopping the build.
+    """
     model = latest_version(store)
     if model is None or len(frame) == 0:
         data = {"as_of_date": pd.Series(dtype="datetime64[us]")}
@@ -427,6 +459,14 @@ def assign_dates(frame: pd.DataFrame, store: pd.DataFrame) -> pd.DataFrame:
         types = ("int64", "object", "float64", "bool", "int64")
         data |= {c: pd.Series(dtype=t) for c, t in zip(ASSIGNED_COLUMNS[2:], types, strict=True)}
         return pd.DataFrame(data)
+    missing = model.missing_features(frame)
+    if missing:  # e.g. distinct_products: the history has no k-means segment then
+        print(
+            f"WARNING: the segment history has no k-means segments: the stored model uses "
+            f"{missing}, which the history does not compute ({HISTORY_FEATURES})",
+            flush=True,
+        )
+        return unassigned(frame, model.version)
     parts = []
     for as_of, rows in frame.groupby("as_of_date", sort=True):
         assigned = model.assign(rows.drop(columns="as_of_date"))

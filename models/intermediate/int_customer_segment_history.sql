@@ -49,7 +49,7 @@ final as (
         rfm.value_tier,
         rfm.rfm_segment,
         cast(kmeans.kmeans_segment_id as integer) as kmeans_segment_id,
-        kmeans.kmeans_segment_name,
+        cast(kmeans.kmeans_segment_name as {{ dbt.type_string() }}) as kmeans_segment_name,
         cast(kmeans.kmeans_model_version as integer) as kmeans_model_version
 
     from customers

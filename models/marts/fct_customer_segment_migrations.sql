@@ -1,7 +1,8 @@
 -- One row per segmentation (rfm, kmeans), pair of consecutive as-of dates of the
 -- segment history and from-segment -> to-segment: the customers who moved so and
 -- what they spent between the two dates. Every customer of the later date is
--- counted once; customers without a row at the earlier date come from 'New'.
+-- counted once; customers without a row at the earlier date come from 'New'. (No
+-- kmeans rows when the history has no k-means segments, see the history's docs.)
 with
 
 history as (
@@ -80,6 +81,8 @@ segment_moves as (
         period_revenue
 
     from moves
+    -- none when the stored model's features are not history facts (null segments)
+    where to_kmeans_segment_id is not null
 
 ),
 

@@ -146,6 +146,14 @@ def segmentation_blocks(
     history: pd.DataFrame, migrations: pd.DataFrame, segmentation: str
 ) -> list[Block]:
     label, column = SEGMENTATIONS[segmentation]
+    if history[column].isna().all():
+        return [
+            Note(
+                f"{label}: none in the history; the stored model uses a customer feature "
+                "the history does not compute (it has recency, frequency, monetary value, "
+                "tenure and average order value)."
+            )
+        ]
     sizes = segment_sizes(history, column)
     names = list(sizes.columns)
     first, last = (fmt_number(pd.Timestamp(d).date()) for d in (sizes.index[0], sizes.index[-1]))

@@ -217,3 +217,14 @@ def test_history_settings_accept_what_dbt_renders() -> None:
         }
     )
     assert settings == HistorySettings(True, 0.25, 1.0, 2.0)
+
+
+def test_a_model_on_a_feature_the_history_lacks_leaves_the_segments_null() -> None:
+    frame = customers()
+    store = first_store(frame)
+    dated = frame.drop(columns="monetary").assign(as_of_date=pd.Timestamp(FIRST))
+    assigned = assign_dates(dated, store)
+    assert len(assigned) == len(frame)
+    assert assigned["kmeans_segment_id"].isna().all()
+    assert assigned["kmeans_segment_name"].isna().all()
+    assert (assigned["kmeans_model_version"] == 1).all()

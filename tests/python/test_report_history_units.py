@@ -137,3 +137,10 @@ def test_stored_model_note_names_the_latest_version_and_the_last_check() -> None
     assert "version 2 (refit: drift, fitted at 2011-12-10, k = 2)" in note.text
     assert "+66% since the fit" in note.text and '"refit: drift"' in note.text
     assert stored_model_note(None, None) is None
+
+
+def test_a_history_without_kmeans_segments_says_so() -> None:
+    frame = history().assign(kmeans_segment_id=pd.NA, kmeans_segment_name=None)
+    blocks = segmentation_blocks(frame, migrations(frame).iloc[0:0], "kmeans")
+    assert [type(b) for b in blocks] == [Note]
+    assert "does not compute" in blocks[0].text
