@@ -35,6 +35,7 @@ COMMANDS = {
     "test": "run the test suite (pytest); --fast: the unit tests only",
     "report": "only write the HTML report of the built warehouse",
     "demo-data": "only generate the demo data",
+    "history": "build and publish like build, with the segment history at every month end",
 }
 HELP_OPTIONS = {"-h", "--help", "help"}
 

@@ -35,10 +35,23 @@ COMMANDS = {
     "test": "run the test suite (pytest); --fast: the unit tests only",
     "report": "only write the HTML report of the built warehouse",
     "demo-data": "only generate the demo data",
+    "history": "build and publish like build, with the segment history at every month end",
 }
 COMMANDS_HELP = "commands:\n" + "\n".join(
     f"  {name:<10} {summary}" for name, summary in COMMANDS.items()
 )
+HISTORY_INTERVALS = ("week", "month", "quarter")
+HISTORY_EXAMPLES = """examples:
+  python3 run.py history
+  python3 run.py history --transactions path/to/online_retail.csv.gz
+  python3 run.py history --every quarter --vars '{customer_segment_refit: true}'
+
+Like build (one dbt build, then publish), with a segment-history row per customer at
+every month end (or --every week or quarter) between the first invoice and the
+as-of date, plus the as-of date itself. The rows of those dates are replaced, other
+dates are kept. Customers are assigned with the stored k-means model (a new version
+with the var customer_segment_refit, or when the drift check says so)."""
+
 BUILD_EXAMPLES = """examples:
   python3 run.py build
   python3 run.py build --transactions path/to/online_retail.csv.gz
@@ -110,25 +123,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         )
 
     build = command("build", BUILD_EXAMPLES)
-    build.add_argument(
-        "--transactions", help="transactions file (CSV, CSV.gz or Parquet); default: demo data"
-    )
-    build.add_argument(
-        "--customers",
-        help="customer attribute table (age, income, spending score, gender); "
-        "default: the demo attributes when building on demo data, none otherwise",
-    )
-    build.add_argument("--lines", type=int, default=demo_data.DEFAULT_LINES, help="demo data size")
-    build.add_argument("--seed", type=int, default=42, help="demo data seed")
-    build.add_argument(
-        "--vars",
-        default="{}",
-        help="dbt vars as JSON or YAML, e.g. '{customer_segment_k: 5}'; an unknown var is an error",
-    )
-    build.add_argument("--no-report", action="store_true", help="skip the HTML report")
-    build.add_argument("--report", help="default: reports/segmentation_report.html")
-    build.add_argument(
-        "dbt_args", nargs=argparse.REMAINDER, help="after --: extra arguments for dbt build"
+    add_build_options(build)
+    history = command("history", HISTORY_EXAMPLES)
+    add_build_options(history)
+    history.add_argument(
+        "--every",
+        choices=HISTORY_INTERVALS,
+        default="month",
+        help="the interval of the history's as-of dates (default: month ends)",
     )
 
     report = command("report")
@@ -139,6 +141,40 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     demo.add_argument("--lines", type=int, default=demo_data.DEFAULT_LINES)
     demo.add_argument("--seed", type=int, default=42)
     return parser.parse_args(argv)
+
+
+def add_build_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `build`, which `history` shares."""
+    parser.add_argument(
+        "--transactions", help="transactions file (CSV, CSV.gz or Parquet); default: demo data"
+    )
+    parser.add_argument(
+        "--customers",
+        help="customer attribute table (age, income, spending score, gender); "
+        "default: the demo attributes when building on demo data, none otherwise",
+    )
+    parser.add_argument("--lines", type=int, default=demo_data.DEFAULT_LINES, help="demo data size")
+    parser.add_argument("--seed", type=int, default=42, help="demo data seed")
+    parser.add_argument(
+        "--vars",
+        default="{}",
+        help="dbt vars as JSON or YAML, e.g. '{customer_segment_k: 5}'; an unknown var is an error",
+    )
+    parser.add_argument("--no-report", action="store_true", help="skip the HTML report")
+    parser.add_argument("--report", help="default: reports/segmentation_report.html")
+    parser.add_argument(
+        "dbt_args", nargs=argparse.REMAINDER, help="after --: extra arguments for dbt build"
+    )
+
+
+def with_history_every(vars_text: str, every: str) -> str:
+    """`--vars` with history_every set (an explicit history_every in --vars wins)."""
+    import yaml
+
+    given = yaml.safe_load(vars_text) or {}
+    if not isinstance(given, dict):
+        raise SystemExit(f"--vars must be a mapping, got: {vars_text}")
+    return json.dumps({"history_every": every, **given})
 
 
 def build_vars(args: argparse.Namespace) -> dict[str, object]:
@@ -319,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         out = args.out or str(PROJECT_DIR / report.DEFAULT_OUT)
         return report.main(["--database", args.database or str(warehouse_path()), "--out", out])
 
+    if args.command == "history":
+        args.vars = with_history_every(args.vars, args.every)
     return build(args)
 
 

@@ -118,3 +118,52 @@ def empty_assignments(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
     data = {id_column: pd.Series(dtype=id_type)}
     data.update({name: pd.Series(dtype=dtype) for name, dtype in types.items()})
     return pd.DataFrame(data)
+
+
+def stored_models_table(
+    previous: Any,
+    fit_table: pd.DataFrame,
+    frame: pd.DataFrame,
+    as_of: Any,
+    config: Mapping[str, Any] | None,
+) -> pd.DataFrame:
+    """The stored customer segment models after this build (`retail_segments.history`).
+
+    `previous` is the stored table (a relation or frame) or None on the first build.
+    """
+    from retail_segments import history
+
+    if len(frame) == 0:
+        return history.empty_frame(history.STORE_COLUMNS)
+    store = history.empty_frame(history.STORE_COLUMNS) if previous is None else to_frame(previous)
+    settings = history.HistorySettings.from_config(config)
+    store, _ = history.resolve_store(store, fit_table, frame, _date(as_of), settings)
+    return store
+
+
+def model_check_table(
+    store: pd.DataFrame,
+    fit_table: pd.DataFrame,
+    frame: pd.DataFrame,
+    as_of: Any,
+    config: Mapping[str, Any] | None,
+) -> pd.DataFrame:
+    """This build's drift check of the stored model: one row (none without customers)."""
+    from retail_segments import history
+
+    if len(frame) == 0:
+        return history.empty_frame(history.CHECK_COLUMNS | {"checked_model_version": "Int64"})
+    settings = history.HistorySettings.from_config(config)
+    _, check = history.resolve_store(store, fit_table, frame, _date(as_of), settings)
+    return history.check_frame(check)
+
+
+def history_assignments_table(frame: pd.DataFrame, store: pd.DataFrame) -> pd.DataFrame:
+    """Every (as-of date, customer) row with its segment of the latest stored model."""
+    from retail_segments import history
+
+    return history.assign_dates(frame, store)
+
+
+def _date(value: Any) -> Any:
+    return pd.Timestamp(value).date()

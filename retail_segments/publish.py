@@ -38,8 +38,15 @@ import duckdb
 BUILDS_TABLE = "warehouse_builds"
 
 # Tables that persist across builds: copied from the published warehouse into every
-# new build before dbt runs. Later features (e.g. a segment history) add theirs here.
-CARRIED_OVER_TABLES: tuple[str, ...] = (BUILDS_TABLE,)
+# new build before dbt runs. The segment history's tables are dbt incremental models
+# with full_refresh false: dbt finds them in the new file and adds or replaces only
+# the rows of the build's as-of dates (models/intermediate, python_models/.../customers).
+HISTORY_TABLES: tuple[str, ...] = (
+    "int_customer_segment_history",
+    "int_customer_segment_models",
+    "int_customer_segment_model_checks",
+)
+CARRIED_OVER_TABLES: tuple[str, ...] = (BUILDS_TABLE, *HISTORY_TABLES)
 
 # warehouse_builds column -> the table whose rows it counts (null when not built).
 ROW_COUNTED_TABLES: dict[str, str] = {

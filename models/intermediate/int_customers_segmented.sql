@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 -- One row per customer: the customer facts with the k-means segment (and its
 -- playbook goal and action) and the RFM scores and named RFM segment (with the RFM
--- playbook's goal and action) side by side.
+-- playbook's goal and action) side by side, and how long the customer has been in
+-- each over the segment history (int_customer_segment_changes).
 with
 
 customers as (
@@ -34,6 +35,12 @@ rfm_playbook as (
 
 ),
 
+segment_changes as (
+
+    select * from {{ ref('int_customer_segment_changes') }}
+
+),
+
 final as (
 
     select
@@ -52,7 +59,16 @@ final as (
         rfm.value_tier,
         rfm.rfm_segment,
         rfm_playbook.goal as rfm_goal,
-        rfm_playbook.recommended_action as rfm_action
+        rfm_playbook.recommended_action as rfm_action,
+        segment_changes.previous_rfm_segment,
+        segment_changes.rfm_segment_since,
+        segment_changes.rfm_segment_as_of_dates,
+        segment_changes.tracked_segment_id,
+        segment_changes.tracked_segment_name,
+        segment_changes.previous_tracked_segment_id,
+        segment_changes.previous_tracked_segment_name,
+        segment_changes.tracked_segment_since,
+        segment_changes.tracked_segment_as_of_dates
 
     from customers
     inner join kmeans
@@ -63,6 +79,8 @@ final as (
         on kmeans.segment_id = kmeans_playbook.segment_id
     left join rfm_playbook
         on rfm.rfm_segment = rfm_playbook.rfm_segment
+    left join segment_changes
+        on customers.customer_id = segment_changes.customer_id
 
 )
 

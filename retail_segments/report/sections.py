@@ -18,6 +18,7 @@ from retail_segments.report import other_figures as of
 from retail_segments.report.blocks import Block, Cell, Grid, Note, Table
 from retail_segments.report.currency import DEFAULT_CURRENCY, Currency
 from retail_segments.report.figures import feature_means_figure, profile_bars, sweep_figure
+from retail_segments.report.history_section import section_history
 from retail_segments.report.models import SegmentModel
 from retail_segments.report.style import rfm_colour
 from retail_segments.report.summary import section_executive_summary, section_segment_cards
@@ -331,6 +332,7 @@ MAIN_SECTIONS: tuple[SectionEntry, ...] = (
     ("segments", "Customer segments to act on", section_segment_cards),
     ("profiles", "Customer segment profiles", section_profiles),
     ("rfm", "RFM segments", section_rfm),
+    ("history", "Segment history", section_history),
     ("customer-value", "Predicted customer value", section_customer_value),
     ("countries", "Country segments", section_countries),
     ("products", "Product segments", section_products),

@@ -40,6 +40,9 @@ EXPECTED_CHARTS = {
     "rfm-pairs": 1,  # pair plot of the clustered features
     "profiles": 2,  # segment shares, feature means
     "rfm": 2,  # customers per RFM segment, recency x frequency map
+    # one as-of date: the segment sizes of the stored k-means model and of RFM, no
+    # migration heatmaps (test_segment_history.py has a history of several dates)
+    "history": 2,
     # backtest deciles only: on 20,000 demo lines the Gamma-Gamma fit at the as-of date
     # ends on a bound of p, so no customer has a CLV to draw (see the test below)
     # the CLV distribution and the value per segment (only when some customer has a

@@ -35,6 +35,7 @@ TINY_CHARTS = {
     "rfm-pairs": 1,
     "profiles": 2,
     "rfm": 2,
+    "history": 0,  # no segment history marts
     "countries": 0,  # dim_countries is empty
     "products": 0,  # dim_products is missing
     "demographics": 5,

@@ -58,7 +58,7 @@ def test_dbt_environment_names_the_warehouse_and_sends_no_usage_stats(tmp_path: 
 
 # ---- the command line: help, vars, input files, the end of a build -----------------
 
-COMMAND_NAMES = ["build", "test", "report", "demo-data"]
+COMMAND_NAMES = ["build", "test", "report", "demo-data", "history"]
 
 
 def test_help_exits_0_and_lists_every_command_on_one_line(capsys) -> None:
@@ -87,7 +87,7 @@ def test_run_py_and_the_cli_list_the_same_commands() -> None:
     assert list(cli.COMMANDS) == COMMAND_NAMES
 
 
-@pytest.mark.parametrize("command", ["build", "report", "demo-data"])
+@pytest.mark.parametrize("command", ["build", "report", "demo-data", "history"])
 def test_help_of_each_cli_command_exits_0_and_lists_the_commands(capsys, command: str) -> None:
     with pytest.raises(SystemExit) as exit_:
         cli.parse_args([command, "--help"])
@@ -104,6 +104,24 @@ def test_the_examples_of_build_help_use_only_declared_vars(capsys) -> None:
     output = capsys.readouterr().out
     named = set(re.findall(r"[{,] ?([a-z_]+):", output))
     assert {"customer_segment_k", "as_of_date", "input_shape", "orders_path"} <= named
+    assert named <= set(cli.project_vars()), named - set(cli.project_vars())
+
+
+def test_history_is_build_with_history_every_and_declared_vars(capsys) -> None:
+    args = cli.parse_args(["history", "--transactions", "x.csv", "--every", "quarter"])
+    assert args.every == "quarter" and args.transactions == "x.csv"
+    assert json.loads(cli.with_history_every("{customer_segment_k: 4}", args.every)) == {
+        "history_every": "quarter",
+        "customer_segment_k": 4,
+    }
+    # an explicit history_every in --vars wins over --every
+    assert json.loads(cli.with_history_every("{history_every: week}", "month")) == {
+        "history_every": "week"
+    }
+    with pytest.raises(SystemExit):
+        cli.parse_args(["history", "--help"])
+    named = set(re.findall(r"[{,] ?([a-z_]+):", capsys.readouterr().out))
+    assert "customer_segment_refit" in named
     assert named <= set(cli.project_vars()), named - set(cli.project_vars())
 
 
