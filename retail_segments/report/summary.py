@@ -29,6 +29,7 @@ from retail_segments.report.blocks import (
 )
 from retail_segments.report.contacts import contact_list_href
 from retail_segments.report.currency import Currency
+from retail_segments.report.history_section import MIGRATIONS, NEW, biggest_movements, last_pair
 from retail_segments.report.style import segment_colour
 from retail_segments.report.tables import fmt_number
 from retail_segments.report.warehouse import Built
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from retail_segments.report.sections import Context
 
 THIS_WEEK = 3  # segments in "what to do this week"
+MOVEMENTS_IN_SUMMARY = 2  # RFM movements named in "what changed"
 # a monthly spend trend (currency per month) within this share of the monthly
 # spend mean is "flat"
 FLAT_TREND = 0.02
@@ -277,12 +279,37 @@ def customer_profile(ctx: Context) -> pd.DataFrame | None:
     return None if profile is None or profile.empty else complete_profile(profile)
 
 
+def what_changed(migrations: pd.DataFrame | None) -> Lead | None:
+    """The RFM movements between the last two as-of dates of the segment history, in
+    words; None before the history has two dates."""
+    pair = None if migrations is None else last_pair(migrations)
+    if pair is None:
+        return None
+    rows = migrations[
+        (migrations["segmentation"] == "rfm")
+        & (pd.to_datetime(migrations["to_as_of_date"]) == pair[1])
+    ]
+    new = rows["from_segment"] == NEW
+    moved = int(rows.loc[~new & (rows["from_segment"] != rows["to_segment"]), "customers"].sum())
+    total = int(rows["customers"].sum())
+    moves = biggest_movements(migrations, "rfm", MOVEMENTS_IN_SUMMARY)
+    words = f" (the most: {'; '.join(moves)})" if moves else ""
+    return Lead(
+        f"What changed from {fmt_number(pair[0].date())} to {fmt_number(pair[1].date())}: "
+        f"{moved:,} of the {total:,} customers changed RFM segment{words}, and "
+        f"{int(rows.loc[new, 'customers'].sum()):,} are new. The segment history below has "
+        "the details."
+    )
+
+
 def section_executive_summary(ctx: Context) -> Blocks:
     profile = customer_profile(ctx)
     if profile is None:
         return (Note(NO_SEGMENTS), Cards(date_cards(ctx)))
+    changed = what_changed(ctx.wh.table(MIGRATIONS, order_by="to_as_of_date"))
     return (
         Lead(headline(profile, ctx.currency, ctx)),
+        *([changed] if changed else []),
         Cards(value_cards(profile, ctx.currency) + date_cards(ctx)),
         this_week(profile, ctx.currency),
     )

@@ -16,7 +16,7 @@ from support.warehouses import make_warehouse
 from retail_segments import report as rp
 from retail_segments.report.contacts import contact_list_href, contact_list_name
 from retail_segments.report.currency import Currency
-from retail_segments.report.summary import this_week_segments, trend_text
+from retail_segments.report.summary import this_week_segments, trend_text, what_changed
 from retail_segments.report.warehouse import Warehouse
 
 NAMES = ["High spend, frequent, recent", "Frequent, recent", "Lapsed"]
@@ -160,3 +160,42 @@ def test_a_warehouse_without_build_settings_says_the_default_currency(tmp_path: 
     page = rp.write_report(database, tmp_path / "r.html").read_text()
     assert "amounts in GBP (£)" in page and "build date not recorded" in page
     assert "could not be drawn" not in page
+
+
+def test_what_changed_counts_the_moves_of_the_last_two_dates_of_the_history() -> None:
+    def rows(from_date: str, to_date: str, moves: list[tuple[str, str, int]]) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    "segmentation": segmentation,
+                    "from_as_of_date": pd.Timestamp(from_date),
+                    "to_as_of_date": pd.Timestamp(to_date),
+                    "from_segment": source,
+                    "to_segment": target,
+                    "customers": customers,
+                }
+                for segmentation in ("rfm", "kmeans")
+                for source, target, customers in moves
+            ]
+        )
+
+    moves = [
+        ("Champions", "Champions", 50),
+        ("Loyal Customers", "At Risk", 12),
+        ("Champions", "Loyal Customers", 30),
+        ("New", "Promising", 7),
+    ]
+    migrations = pd.concat(
+        [
+            rows("2011-09-30", "2011-10-31", [("Champions", "At Risk", 98)]),
+            rows("2011-10-31", "2011-11-30", moves),
+        ]
+    )
+    text = what_changed(migrations).text
+    moved = sum(c for s, t, c in moves if s not in ("New", t))
+    assert f"{moved:,} of the {sum(c for *_, c in moves):,} customers changed RFM segment" in text
+    assert "from 2011-10-31 to 2011-11-30" in text
+    assert "30 Champions became Loyal Customers; 12 Loyal Customers became At Risk" in text
+    assert "7 are new" in text and "98" not in text
+    assert what_changed(None) is None
+    assert what_changed(migrations.iloc[0:0]) is None
