@@ -123,13 +123,12 @@ def expected_order_value_from_first_purchase(
 ) -> np.ndarray:
     """E[value of a purchase | one purchase of value m1] = p (v + m1) / (p + q - 1): what
     a customer without repeat purchases gets when the population mean is infinite
-    (q <= 1), conditioning on the first purchase day the fit leaves out. NaN where
-    p + q <= 1 or the first value is missing or not positive."""
-    g = parameters
+    (q <= 1), conditioning on the first purchase day the fit leaves out (the
+    conditional mean at x = 1, m = m1). NaN where p + q <= 1 or the first value is
+    missing or not positive."""
     m1 = np.asarray(first_value, dtype=float)
-    denominator = g.p + g.q - 1
-    usable = (denominator > 0) & np.isfinite(m1) & (m1 > 0)
-    value = g.p * (g.v + np.where(usable, m1, 0.0)) / (denominator if denominator > 0 else 1.0)
+    usable = np.isfinite(m1) & (m1 > 0)
+    value = expected_order_value(parameters, np.ones_like(m1), np.where(usable, m1, 0.0))
     return np.where(usable, value, np.nan)
 
 
