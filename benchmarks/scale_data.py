@@ -13,7 +13,8 @@ unparseable values can be planted. The shape:
 - lines come in blocks of 32 cut into up to four invoices (about 8 lines each);
   invoice numbers start at 536365 and their timestamps grow with the number over
   13 months (2010-12-01 to 2011-12-31);
-- about 4,662 customers with a sale per 10^5 lines: most invoices go round-robin
+- about 4,662 customers with a sale per 10^6 lines (the issue's shape: 46,620 at
+  10^7 lines, 466,200 at 10^8; UCI I has 4,372 in 541,909 lines): most invoices go round-robin
   over the customer pool (so nearly every customer buys), a quarter to a few heavy
   buyers;
 - ~4,000 products with skewed popularity, a fixed price and description each;
@@ -36,11 +37,11 @@ import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 NON_PRODUCT_SEED = PROJECT_DIR / "seeds" / "non_product_stock_codes.csv"
-GENERATOR_VERSION = 1  # bump when the generated data changes, so caches are not reused
+GENERATOR_VERSION = 2  # bump when the generated data changes, so caches are not reused
 
-CUSTOMERS_PER_100K_LINES = 4662  # customers with a valid sale, about
+CUSTOMERS_PER_MILLION_LINES = 4662  # customers with a valid sale, about
 # The pool ids are drawn from is larger: some customers' only invoices are
-# anonymous or cancellations (measured at 10^5 and 10^6 lines: 4,671 and 46,693).
+# anonymous or cancellations (measured with 4,662 per 10^5 lines at 10^5 and 10^6 lines: 4,671 and 46,693).
 CUSTOMER_POOL_FACTOR = 1.12
 N_PRODUCTS = 4000
 BLOCK_LINES = 32  # each block of lines is cut into up to INVOICES_PER_BLOCK invoices
@@ -103,7 +104,7 @@ PACK_SIZES = (1, 1, 2, 2, 3, 4, 4, 6, 6, 8, 10, 12, 12, 12, 24, 24, 36, 48, 96, 
 
 def customer_pool(n_lines: int) -> int:
     """Number of customer ids the generator draws from."""
-    return max(10, round(n_lines * CUSTOMERS_PER_100K_LINES / 100_000 * CUSTOMER_POOL_FACTOR))
+    return max(10, round(n_lines * CUSTOMERS_PER_MILLION_LINES / 1_000_000 * CUSTOMER_POOL_FACTOR))
 
 
 def data_path(work_dir: Path, n_lines: int, seed: int) -> Path:

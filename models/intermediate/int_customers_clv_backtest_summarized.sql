@@ -26,16 +26,17 @@ customer_days as (
         count(*) filter (
             where purchase_days.purchase_date < backtest_window.holdout_start_date
         ) as purchase_days,
-        sum(purchase_days.purchase_value) filter (
+        -- summed exactly, as in int_customers_clv_summarized
+        cast(sum(cast(purchase_days.purchase_value as decimal(18, 4))) filter (
             where purchase_days.purchase_date < backtest_window.holdout_start_date
-        ) as total_value,
+        ) as double) as total_value,
         arg_min(purchase_days.purchase_value, purchase_days.purchase_date) as first_day_value,
         count(*) filter (
             where purchase_days.purchase_date >= backtest_window.holdout_start_date
         ) as holdout_purchases,
-        coalesce(sum(purchase_days.purchase_value) filter (
+        coalesce(cast(sum(cast(purchase_days.purchase_value as decimal(18, 4))) filter (
             where purchase_days.purchase_date >= backtest_window.holdout_start_date
-        ), 0) as holdout_value
+        ) as double), 0) as holdout_value
 
     from purchase_days
     cross join backtest_window

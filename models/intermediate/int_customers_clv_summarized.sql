@@ -22,7 +22,9 @@ customer_days as (
         min(purchase_date) as first_purchase_date,
         max(purchase_date) as last_purchase_date,
         count(*) as purchase_days,
-        sum(purchase_value) as total_value,
+        -- summed exactly (the day values are sums of decimal amounts): a sum of doubles
+        -- depends on the order the rows arrive in, which a parallel scan does not fix
+        cast(sum(cast(purchase_value as decimal(18, 4))) as double) as total_value,
         arg_min(purchase_value, purchase_date) as first_day_value
 
     from purchase_days

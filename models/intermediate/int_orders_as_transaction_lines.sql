@@ -31,6 +31,22 @@ payment_classified as (
 
 ),
 
+duplicate_groups as (
+
+    -- raw values that occur more than once, with the first row that has them: one
+    -- grouped aggregate (it spills) instead of a window over every order; it reads
+    -- the orders itself, as a second reader of the orders CTE would make DuckDB
+    -- hold that CTE in memory
+    select
+        raw_line_hash,
+        min(source_line_number) as first_line_number
+
+    from {{ ref('stg_shop__orders') }}
+    group by 1
+    having count(*) > 1
+
+),
+
 final as (
 
     select
@@ -55,7 +71,11 @@ final as (
         cast(null as {{ dbt.type_string() }}) as quantity_text,
         payment_classified.order_total_text as unit_price_text,
         payment_classified.payment_date_text as invoice_date_text,
-        payment_classified.raw_line_hash,
+        -- a copy of an earlier order: the line it repeats
+        case
+            when payment_classified.source_line_number > duplicate_groups.first_line_number
+                then duplicate_groups.first_line_number
+        end as duplicate_of_line_number,
         false as is_quantity_out_of_range,
         coalesce(
             not (
@@ -71,6 +91,8 @@ final as (
     from payment_classified
     left join customers
         on payment_classified.customer_id = customers.customer_id
+    left join duplicate_groups
+        on payment_classified.raw_line_hash = duplicate_groups.raw_line_hash
 
 )
 

@@ -4,15 +4,13 @@
 -- depends_on: {{ ref('stg_retail__transaction_lines') }}
 -- depends_on: {{ ref('int_orders_as_transaction_lines') }}
 {%- set bounds = retail_segments.valid_value_bounds() %}
+{%- set lines_model = 'int_orders_as_transaction_lines' if retail_segments.input_shape() == 'orders'
+    else 'stg_retail__transaction_lines' %}
 with
 
 lines as (
 
-    {% if retail_segments.input_shape() == 'orders' -%}
-    select * from {{ ref('int_orders_as_transaction_lines') }}
-    {%- else -%}
-    select * from {{ ref('stg_retail__transaction_lines') }}
-    {%- endif %}
+    select * from {{ ref(lines_model) }}
 
 ),
 
@@ -24,8 +22,10 @@ non_product_codes as (
 
 stock_codes as (
 
+    -- the lines are read by each CTE that needs them, not through the lines CTE: a
+    -- CTE read twice is materialized by DuckDB, every line in memory
     select distinct stock_code
-    from lines
+    from {{ ref(lines_model) }}
     where stock_code is not null
 
 ),
@@ -45,26 +45,12 @@ non_product_stock_codes as (
 
 ),
 
-duplicate_groups as (
-
-    -- raw values that occur more than once, with the first line that has them: one
-    -- grouped aggregate (it spills) instead of a window over every line
-    select
-        raw_line_hash,
-        min(source_line_number) as first_line_number
-
-    from lines
-    group by 1
-    having count(*) > 1
-
-),
-
 several_customer_invoices as (
 
     -- an invoice (order) number that carries more than one customer id: which
     -- customer bought is unknown, so none of its lines counts
     select invoice_no
-    from lines
+    from {{ ref(lines_model) }}
     where invoice_no is not null and customer_id is not null
     group by 1
     having count(distinct customer_id) > 1
@@ -75,13 +61,11 @@ flagged as (
 
     select
         lines.*,
-        coalesce(lines.source_line_number > duplicate_groups.first_line_number, false) as is_exact_duplicate,
+        lines.duplicate_of_line_number is not null as is_exact_duplicate,
         non_product_stock_codes.stock_code is not null as is_non_product_code,
         several_customer_invoices.invoice_no is not null as has_several_customers
 
     from lines
-    left join duplicate_groups
-        on lines.raw_line_hash = duplicate_groups.raw_line_hash
     left join non_product_stock_codes
         on lines.stock_code = non_product_stock_codes.stock_code
     left join several_customer_invoices

@@ -1,3 +1,6 @@
+-- a view: the lines are stored once, in int_transaction_lines_classified, and each
+-- reader scans only the columns it needs
+{{ config(materialized='view') }}
 -- The valid lines every fact is measured on: sales and cancellations dated before
 -- the as-of date. Sales have a positive line_amount, cancellations a negative one.
 with

@@ -20,7 +20,8 @@ final as (
         unit_price_text as raw_unit_price,
         invoice_date_text as raw_invoice_date,
         customer_id,
-        country
+        country,
+        case when rejection_reason = 'exact_duplicate' then duplicate_of_line_number end as duplicate_of_line_id
 
     from classified
     where line_status = 'rejected'

@@ -362,6 +362,23 @@ def test_silhouette_is_sampled_above_sample_size_and_stays_deterministic() -> No
     np.testing.assert_allclose(first["inertia"], full["inertia"])
 
 
+@pytest.mark.parametrize("silhouette_sample_size", [120, 10_000])
+def test_shared_distances_give_scikit_learns_silhouette_bit_for_bit(
+    silhouette_sample_size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sweep's one distance matrix scores every k as silhouette_score would."""
+    import retail_segments.sweep as sweep_module
+
+    frame = blobs_frame(4)
+    config = settings(features=("a", "b", "c"), silhouette_sample_size=silhouette_sample_size)
+    shared = sweep_k(frame, config)
+    monkeypatch.setattr(sweep_module, "SHARED_DISTANCES_MAX_ROWS", 1)  # per k, as before
+    per_k = sweep_k(frame, config)
+    assert shared["silhouette"].notna().all()
+    assert shared["silhouette"].tolist() == per_k["silhouette"].tolist()
+    assert shared.to_csv() == per_k.to_csv()
+
+
 def synthetic_sweep(inertia: list[float], silhouette: list[float]) -> pd.DataFrame:
     return pd.DataFrame(
         {"k": range(2, 2 + len(inertia)), "inertia": inertia, "silhouette": silhouette}

@@ -11,7 +11,7 @@ import pytest
 from benchmarks import handwritten_duckdb, pandas_pipeline
 from benchmarks.pipeline_counts import Counts, differences, parse
 from benchmarks.scale_data import (
-    CUSTOMERS_PER_100K_LINES,
+    CUSTOMERS_PER_MILLION_LINES,
     N_PRODUCTS,
     ensure_data,
     generate,
@@ -97,7 +97,7 @@ def test_noise_shares_are_within_bounds(lines_file: Path) -> None:
     assert 0.10 <= shares["missing_customer_share"] <= 0.30
     assert 0.002 <= shares["non_product_share"] <= 0.01
     assert 0.0005 <= shares["non_positive_price_share"] <= 0.006
-    expected_customers = N_LINES * CUSTOMERS_PER_100K_LINES / 100_000
+    expected_customers = N_LINES * CUSTOMERS_PER_MILLION_LINES / 1_000_000
     assert 0.8 * expected_customers <= shares["customers"] <= 1.3 * expected_customers
     assert 1000 <= shares["stock_codes"] <= N_PRODUCTS + len(non_product_codes()) + 1
     assert 20 <= shares["countries"] <= 38
