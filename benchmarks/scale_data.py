@@ -41,7 +41,8 @@ GENERATOR_VERSION = 2  # bump when the generated data changes, so caches are not
 
 CUSTOMERS_PER_MILLION_LINES = 4662  # customers with a valid sale, about
 # The pool ids are drawn from is larger: some customers' only invoices are
-# anonymous or cancellations (measured with 4,662 per 10^5 lines at 10^5 and 10^6 lines: 4,671 and 46,693).
+# anonymous or cancellations (measured with 4,662 per 10^5 lines, at 10^5 and 10^6
+# lines: 4,671 and 46,693).
 CUSTOMER_POOL_FACTOR = 1.12
 N_PRODUCTS = 4000
 BLOCK_LINES = 32  # each block of lines is cut into up to INVOICES_PER_BLOCK invoices

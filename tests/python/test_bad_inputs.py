@@ -160,7 +160,7 @@ def lines_build(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
 def test_the_line_models_their_unit_tests_and_the_accounting_pass(lines_build: DbtRun) -> None:
     assert lines_build.returncode == 0, lines_build.output[-4000:]
     assert "assert_every_raw_line_is_accounted_for" in lines_build.output
-    assert "test_stg_retail__transaction_lines_reads_dates_as_the_file_writes_them" in (
+    assert "test_stg_retail__invoice_dates_reads_dates_as_the_file_writes_them" in (
         lines_build.output
     )
 
@@ -686,7 +686,7 @@ def test_crafted_formats_and_labels_are_read_as_literals(
         [
             "compile",
             "--select",
-            "stg_retail__transaction_lines",
+            "stg_retail__invoice_dates",
             "assert_country_segment_ids_follow_revenue",
         ],
         {
@@ -698,7 +698,7 @@ def test_crafted_formats_and_labels_are_read_as_literals(
     )
     assert run.returncode == 0, run.output[-4000:]
     compiled = {path.name: path.read_text() for path in (work / "target").rglob("*.sql")}
-    staging = compiled["stg_retail__transaction_lines.sql"]
+    staging = compiled["stg_retail__invoice_dates.sql"]
     assert "'" + crafted_format.replace("'", "''") + "'" in staging
     assert crafted_format not in staging.replace(crafted_format.replace("'", "''"), "")
     test_sql = compiled["assert_country_segment_ids_follow_revenue.sql"]

@@ -9,6 +9,10 @@
     'invoice_no', 'stock_code', 'description', 'quantity', 'invoice_date', 'unit_price',
     'customer_id', 'country', 'unmapped_values',
 ] %}
+{%- set conditions = [] %}
+{%- for column in raw_values %}
+{%- do conditions.append('candidate_lines.' ~ column ~ ' is not distinct from copies.' ~ column) %}
+{%- endfor %}
 with
 
 repeated_keys as (
@@ -28,7 +32,7 @@ candidate_lines as (
         {{ raw_values | join(',\n        ') }}
 
     from {{ ref('base_retail__transaction_lines') }}
-    where {{ retail_segments.fast_hash(raw_values) }} in (select raw_line_key from repeated_keys)
+    where {{ retail_segments.fast_hash(raw_values) }} in (select repeated_keys.raw_line_key from repeated_keys)
 
 ),
 
@@ -55,9 +59,7 @@ final as (
     from candidate_lines
     inner join copies
         on
-            {%- for column in raw_values %}
-            {{ 'and ' if not loop.first }}candidate_lines.{{ column }} is not distinct from copies.{{ column }}
-            {%- endfor %}
+            {{ conditions | join('\n            and ') }}
     where candidate_lines.source_line_number > copies.first_line_number
 
 )
