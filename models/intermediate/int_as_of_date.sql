@@ -19,32 +19,45 @@ classified as (
 
 ),
 
-line_counts as (
+-- one scan of the lines, grouped by reason (a handful of rows): a CTE read twice is
+-- materialized, so the totals and the top reasons both come from this small one
+lines_by_reason as (
 
     select
+        rejection_reason,
         count(*) as lines,
         sum(case when line_status in ('sale', 'cancellation') then 1 else 0 end) as valid_lines,
         min(case when line_status in ('sale', 'cancellation') then invoice_date end) as first_valid_date,
         max(case when line_status in ('sale', 'cancellation') then invoice_date end) as last_valid_date,
-        -- what the rejected lines look like, for the likely cause
-        sum(case when regexp_matches(unit_price_text, '^-?[0-9]+,[0-9]{1,4}$') then 1 else 0 end)
-            as decimal_comma_prices,
-        sum(case when regexp_matches(unit_price_text, '[£$€¥]') then 1 else 0 end) as currency_sign_prices,
+        -- what the rejected lines look like, for the likely cause (the regexes run on
+        -- rejected lines only: the cause is reported only when every line is rejected)
+        sum(
+            case
+                when line_status = 'rejected' and regexp_matches(unit_price_text, '^-?[0-9]+,[0-9]{1,4}$')
+                    then 1
+                else 0
+            end
+        ) as decimal_comma_prices,
+        sum(
+            case when line_status = 'rejected' and regexp_matches(unit_price_text, '[£$€¥]') then 1 else 0 end
+        ) as currency_sign_prices,
         min(case when rejection_reason = 'unparseable_date' then invoice_date_text end) as unparseable_date_example
-
     from classified
+    group by 1
 
 ),
 
-rejection_reasons as (
+line_counts as (
 
     select
-        rejection_reason,
-        count(*) as lines
-
-    from classified
-    where rejection_reason is not null
-    group by 1
+        coalesce(sum(lines), 0) as lines,
+        sum(valid_lines) as valid_lines,
+        min(first_valid_date) as first_valid_date,
+        max(last_valid_date) as last_valid_date,
+        sum(decimal_comma_prices) as decimal_comma_prices,
+        sum(currency_sign_prices) as currency_sign_prices,
+        min(unparseable_date_example) as unparseable_date_example
+    from lines_by_reason
 
 ),
 
@@ -54,8 +67,8 @@ top_reasons as (
         string_agg(
             rejection_reason || ' (' || lines || ' lines)', ', ' order by lines desc, rejection_reason asc
         ) as reasons
-
-    from rejection_reasons
+    from lines_by_reason
+    where rejection_reason is not null
 
 ),
 

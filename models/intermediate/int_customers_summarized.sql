@@ -1,5 +1,7 @@
 -- One row per customer with purchases before the as-of date: the facts every
 -- customer segmentation and dim_customers are built from.
+{#- each aggregate reads the sales lines itself (only the columns it needs, from the
+    in-period view): DuckDB materializes whole a CTE that two CTEs read #}
 with
 
 as_of as (
@@ -11,13 +13,6 @@ as_of as (
 invoices as (
 
     select * from {{ ref('int_customer_invoices_aggregated') }}
-
-),
-
-sales_lines as (
-
-    select * from {{ ref('int_transaction_lines_in_period') }}
-    where line_status = 'sale'
 
 ),
 
@@ -69,7 +64,8 @@ line_summary as (
         customer_id,
         count(distinct stock_code) as distinct_products
 
-    from sales_lines
+    from {{ ref('int_transaction_lines_in_period') }}
+    where line_status = 'sale'
     group by 1
 
 ),
@@ -84,7 +80,8 @@ country_ranked as (
             order by sum(line_amount) desc, country
         ) as country_rank
 
-    from sales_lines
+    from {{ ref('int_transaction_lines_in_period') }}
+    where line_status = 'sale'
     group by 1, 2
 
 ),

@@ -1,14 +1,10 @@
 -- One row per product sold before the as-of date: the facts the product segments
 -- and dim_products are built from.
+{#- each aggregate reads the sales lines itself (only the columns it needs, from the
+    in-period view): DuckDB materializes whole a CTE that two CTEs read -#}
+{%- set has_products = retail_segments.input_shape() != 'orders' %}
+
 with
-
-sales_lines as (
-
-    select * from {{ ref('int_transaction_lines_in_period') }}
-    -- an orders export has no products: the table is empty
-    where line_status = 'sale' and {{ retail_segments.input_shape() != 'orders' }}
-
-),
 
 product_summary as (
 
@@ -21,7 +17,9 @@ product_summary as (
         min(invoiced_at) as first_sold_at,
         max(invoiced_at) as last_sold_at
 
-    from sales_lines
+    from {{ ref('int_transaction_lines_in_period') }}
+    -- an orders export has no products: the table is empty
+    where line_status = 'sale' and {{ has_products }}
     group by 1
 
 ),
@@ -36,8 +34,8 @@ descriptions_ranked as (
             order by count(*) desc, description
         ) as description_rank
 
-    from sales_lines
-    where description is not null
+    from {{ ref('int_transaction_lines_in_period') }}
+    where line_status = 'sale' and {{ has_products }} and description is not null
     group by 1, 2
 
 ),
