@@ -91,7 +91,7 @@ def test_a_mart_with_its_parents_builds_on_an_empty_warehouse(
     # dbt's default (eager) runs it, and it fails: it reads dim_customers too
     assert "assert_country_revenue_shares_sum_to_one" not in tests
     assert "assert_every_raw_line_is_accounted_for" not in tests  # reads the line marts
-    assert any(name.startswith("not_null_dim_countries_") for name in tests)
+    assert any(name.startswith("unique_dim_countries_") for name in tests)
     assert run.query("select count(*) as n from dim_countries").n.iloc[0] > 0
 
 
