@@ -46,7 +46,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks.build_phases import phase_times
+from benchmarks.build_phases import model_seconds_by_language, phase_times
 from benchmarks.pipeline_counts import Counts, differences, parse
 from benchmarks.scale_data import ensure_data
 
@@ -79,6 +79,8 @@ class Measured:
     counts: Counts | None = None
     skipped: str | None = None
     error: str | None = None
+    # the build only: summed node seconds of its SQL and of its Python models
+    model_seconds: dict[str, float] | None = None
 
 
 def parse_size(lines: str | None, size: int | None) -> int:
@@ -185,6 +187,7 @@ def run_dbt_build(parquet: Path, work: Path) -> tuple[Measured, dict[str, dict[s
     if measured.error:
         return measured, {}
     measured.counts = dbt_counts(database)
+    measured.model_seconds = model_seconds_by_language(work / "target")
     seconds, nodes = phase_times(work / "target")
     phases = {name: {"nodes": nodes[name], "seconds": seconds[name]} for name in seconds}
     return measured, dict(sorted(phases.items(), key=lambda item: -item[1]["seconds"]))
@@ -237,6 +240,12 @@ def report_table(measured: list[Measured], phases: dict[str, dict[str, float]]) 
         rss_ratios.append("-" if same else _ratio(build.peak_rss_mib, m.peak_rss_mib))
     row("build / this, wall", wall_ratios)
     row("build / this, memory", rss_ratios)
+    sql = build.model_seconds["sql"] if build and build.model_seconds else None
+    row("SQL models, seconds", [_cell(sql, ".1f") if m is build else "-" for m in measured])
+    row(
+        "build SQL / this, wall",
+        ["-" if m is build else _ratio(sql, m.wall_seconds) for m in measured],
+    )
     for field in ("sales", "cancellations", "rejected", "customers", "revenue"):
         cells = []
         for m in measured:
@@ -363,6 +372,10 @@ def ratios(measured: list[Measured]) -> dict[str, float | None]:
         for metric in ("wall_seconds", "peak_rss_mib"):
             a, b = getattr(build, metric), getattr(m, metric)
             found[f"build / {key} {metric}"] = round(a / b, 3) if a and b else None
+        sql = build.model_seconds["sql"] if build.model_seconds else None
+        found[f"build SQL models / {key} wall_seconds"] = (
+            round(sql / m.wall_seconds, 3) if sql and m.wall_seconds else None
+        )
     return found
 
 

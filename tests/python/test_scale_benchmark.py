@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from benchmarks import handwritten_duckdb, pandas_pipeline
+from benchmarks.build_phases import model_seconds_by_language
 from benchmarks.pipeline_counts import Counts, differences, parse
+from benchmarks.scale import Measured, ratios, report_table
 from benchmarks.scale_data import (
     CUSTOMERS_PER_MILLION_LINES,
     N_PRODUCTS,
@@ -139,3 +142,29 @@ def test_a_disagreement_is_reported() -> None:
         "dbt build vs handwritten duckdb: revenue 100.00 != 100.50",
     ]
     assert "THE PIPELINES DISAGREE" in loud(found)
+
+
+def test_sql_model_seconds_are_compared_with_the_handwritten_wall(tmp_path: Path) -> None:
+    nodes = {
+        "model.p.a": {"resource_type": "model", "language": "sql"},
+        "model.p.b": {"resource_type": "model", "language": "sql"},
+        "model.p.k": {"resource_type": "model", "language": "python"},
+        "test.p.t": {"resource_type": "test", "language": "sql"},
+    }
+    times = {"model.p.a": 1.25, "model.p.b": 2.5, "model.p.k": 4.0, "test.p.t": 8.0}
+    (tmp_path / "manifest.json").write_text(json.dumps({"nodes": nodes}))
+    results = [{"unique_id": uid, "execution_time": t} for uid, t in times.items()]
+    (tmp_path / "run_results.json").write_text(json.dumps({"results": results}))
+
+    seconds = model_seconds_by_language(tmp_path)
+    assert seconds == {"sql": 1.25 + 2.5, "python": 4.0}
+
+    build = Measured("dbt build", wall_seconds=20.0, model_seconds=seconds)
+    hand = Measured("handwritten duckdb", wall_seconds=2.5)
+    pandas = Measured("pandas", wall_seconds=10.0)
+    table = report_table([build, hand, pandas], {})
+    sql_row = next(line for line in table.splitlines() if line.startswith("SQL models, seconds"))
+    ratio_row = next(line for line in table.splitlines() if line.startswith("build SQL / this"))
+    assert sql_row.split()[-3:] == ["3.8", "-", "-"]
+    assert ratio_row.split()[-2:] == [f"{3.75 / 2.5:.2f}x", f"{3.75 / 10:.2f}x"]
+    assert ratios([build, hand, pandas])["build SQL models / handwritten wall_seconds"] == 1.5
