@@ -16,16 +16,29 @@ segments as (
 
 ),
 
-final as (
+-- the pairs first, by a grouped aggregate (it spills to disk), then their segment:
+-- a distinct over the joined lines ran out of memory at 10^8 lines
+customer_products as (
 
-    select distinct
-        sales_lines.customer_id,
-        segments.segment_id,
-        sales_lines.stock_code
+    select
+        customer_id,
+        stock_code
 
     from sales_lines
+    group by 1, 2
+
+),
+
+final as (
+
+    select
+        customer_products.customer_id,
+        segments.segment_id,
+        customer_products.stock_code
+
+    from customer_products
     inner join segments
-        on sales_lines.customer_id = segments.customer_id
+        on customer_products.customer_id = segments.customer_id
 
 )
 
