@@ -1,31 +1,20 @@
 -- One row per customer and product they bought before the as-of date, with the
--- customer's k-means segment: the pairs the recommendations rank. A table, because
--- two models read it; at 10^8 lines it holds about 76 million pairs.
+-- customer's k-means segment: the pairs the recommendations rank. A view: the pairs
+-- are stored once (int_customer_products_aggregated, about 76 million at 10^8
+-- lines) and each of the two readers joins them to the small segment table.
+{{ config(materialized='view') }}
+
 with
 
-sales_lines as (
+customer_products as (
 
-    select * from {{ ref('int_transaction_lines_in_period') }}
-    where line_status = 'sale'
+    select * from {{ ref('int_customer_products_aggregated') }}
 
 ),
 
 segments as (
 
     select * from {{ ref('int_customers_segmented') }}
-
-),
-
--- the pairs first, by a grouped aggregate (it spills to disk), then their segment:
--- a distinct over the joined lines ran out of memory at 10^8 lines
-customer_products as (
-
-    select
-        customer_id,
-        stock_code
-
-    from sales_lines
-    group by 1, 2
 
 ),
 
