@@ -1,7 +1,18 @@
 {#- the file path is never rendered into SQL text here (not even a comment): the
     reader macro quotes it -#}
 {%- do source('retail', 'transactions') -%}
-{{ config(materialized='view') }}
+{#- A view over a single Parquet file, which numbers its own rows (file_row_number)
+    and is read in parallel by each reader, only the columns it needs. A CSV file (or
+    several files) is read once into a table instead: its lines are numbered by a
+    window that follows the file order only while DuckDB preserves insertion order
+    (off in profiles.yml, so that big builds spill; on while this model runs), and a
+    CSV read, often of a gzipped file, is not worth repeating for the three models
+    that read the lines. -#}
+{{ config(
+    materialized='view' if retail_segments.line_numbers_from_file() else 'table',
+    pre_hook="{{ retail_segments.set_preserve_insertion_order(not retail_segments.line_numbers_from_file()) }}",
+    post_hook="{{ retail_segments.set_preserve_insertion_order(false) }}",
+) }}
 -- The transactions file (source retail.transactions) exactly as it is:
 -- one row per line in file order, every value as text, columns renamed to the
 -- standard names (see macro read_transactions).

@@ -1,19 +1,13 @@
-{#- The lines with typed values. A view over a single Parquet file: the file numbers
-    its own rows, each reader (int_transaction_lines_classified reads it three times)
-    scans only the columns it needs, in parallel, and the lines are written to disk
-    once, classified. A CSV file (or several files) is read once into a table
-    instead: its lines are numbered by a window that follows the file order only
-    while DuckDB preserves insertion order (off in profiles.yml, so that big builds
-    spill, and turned on here), and a CSV read is not worth repeating.
+{#- The lines with typed values: a view (int_transaction_lines_classified reads it
+    three times, each time only the columns it needs, and writes the lines to disk
+    once, classified). The base model is a view over a Parquet file and a table of
+    a CSV file.
 
     The two file-wide facts a line needs come from small tables, each from one
     grouped aggregate: whether the line copies an earlier one
     (stg_retail__transaction_line_copies) and what its date text reads as
     (stg_retail__invoice_dates). -#}
-{{ config(
-    materialized='view' if retail_segments.line_numbers_from_file() else 'table',
-    pre_hook="{{ retail_segments.set_preserve_insertion_order(not retail_segments.line_numbers_from_file()) }}",
-) }}
+{{ config(materialized='view') }}
 {%- set bounds = retail_segments.valid_value_bounds() %}
 with
 
