@@ -126,6 +126,15 @@ def test_build_date_rows_equal_dim_customers(builds: dict[str, Snapshot]) -> Non
     assert at_build["kmeans_segment_name"].tolist() == dim["segment_name"].tolist()
 
 
+def test_incremental_builds_leave_no_staging_tables(builds: dict[str, Snapshot]) -> None:
+    # builds 3 and 4 run the incremental Python models incrementally into the same
+    # warehouse; dbt-duckdb stages each run in a `<model>__dbt_tmp<time>` table
+    tables = builds["refit"].run.query("select table_name from information_schema.tables")
+    names = set(tables.table_name)
+    assert {"int_customer_segment_models", "int_customer_segment_model_checks"} <= names
+    assert not {name for name in names if "__dbt_tmp" in name}
+
+
 def test_rebuilding_a_date_replaces_its_rows(builds: dict[str, Snapshot]) -> None:
     first, rebuilt = builds["first"].history, builds["rebuilt"].history
     assert not rebuilt.duplicated(["as_of_date", "customer_id"]).any()
