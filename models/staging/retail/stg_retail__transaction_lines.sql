@@ -11,7 +11,7 @@
     (stg_retail__transaction_line_copies) and what its date text reads as
     (stg_retail__invoice_dates). -#}
 {{ config(
-    materialized='view' if retail_segments.line_numbers_from_file() else 'table',
+    materialized='view' if retail_segments.line_numbers_from_file() and target.type != 'spark' else 'table',
     pre_hook="{{ retail_segments.set_preserve_insertion_order(not retail_segments.line_numbers_from_file()) }}",
 ) }}
 {%- set bounds = retail_segments.valid_value_bounds() %}
@@ -87,13 +87,13 @@ final as (
         description,
         case
             when
-                isfinite(quantity_number)
+                {{ retail_segments.is_finite('quantity_number') }}
                 and abs(quantity_number) <= {{ bounds['max_abs_quantity'] }}
                 and quantity_number = floor(quantity_number)
                 then cast(quantity_number as {{ dbt.type_bigint() }})
         end as quantity,
         case
-            when isfinite(unit_price_number) and abs(unit_price_number) <= {{ bounds['max_abs_unit_price'] }}
+            when {{ retail_segments.is_finite('unit_price_number') }} and abs(unit_price_number) <= {{ bounds['max_abs_unit_price'] }}
                 then {{ retail_segments.try_cast_as('unit_price_text', 'decimal(18, 4)') }}
         end as unit_price,
         invoiced_at,
@@ -110,11 +110,11 @@ final as (
         duplicate_of_line_number,
         -- a number, but not finite or beyond the plausible range (NaN, inf, 1e19)
         coalesce(
-            not (isfinite(quantity_number) and abs(quantity_number) <= {{ bounds['max_abs_quantity'] }}),
+            not ({{ retail_segments.is_finite('quantity_number') }} and abs(quantity_number) <= {{ bounds['max_abs_quantity'] }}),
             false
         ) as is_quantity_out_of_range,
         coalesce(
-            not (isfinite(unit_price_number) and abs(unit_price_number) <= {{ bounds['max_abs_unit_price'] }}),
+            not ({{ retail_segments.is_finite('unit_price_number') }} and abs(unit_price_number) <= {{ bounds['max_abs_unit_price'] }}),
             false
         ) as is_price_out_of_range,
         is_ambiguous_date
