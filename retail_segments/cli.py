@@ -100,7 +100,9 @@ def spark_problem() -> str | None:
     """Why the Spark stage cannot run here (no Java, no pyspark or dbt-spark), or None."""
     missing = []
     java_home = os.environ.get("JAVA_HOME")
-    if shutil.which("java") is None and not (java_home and (Path(java_home) / "bin" / "java").exists()):
+    if shutil.which("java") is None and not (
+        java_home and (Path(java_home) / "bin" / "java").exists()
+    ):
         missing.append(
             "Java (17 or newer) is not installed: on Debian or Ubuntu, "
             "sudo apt-get install default-jre-headless (or set JAVA_HOME)"
