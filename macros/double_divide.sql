@@ -9,8 +9,7 @@
 {%- endmacro %}
 
 {% macro duckdb__double_divide(dividend, divisor) -%}
-    {{ dividend }}
-        / {{ divisor }}
+    {{ dividend }} / {{ divisor }}
 {%- endmacro %}
 
 {% macro spark__double_divide(dividend, divisor) -%}

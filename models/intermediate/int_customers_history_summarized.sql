@@ -74,7 +74,7 @@ final as (
         {{ retail_segments.days_between('cast(first_purchase_at as date)', 'as_of_date') }} as tenure_days,
         frequency,
         cast(monetary as decimal(18, 2)) as monetary,
-        cast(monetary / frequency as decimal(18, 2)) as avg_order_value
+        {{ retail_segments.decimal_quotient('monetary', 'frequency', 18, 2) }} as avg_order_value
 
     from purchase_summary
 

@@ -190,7 +190,7 @@ final as (
         cast(purchase_summary.units as {{ dbt.type_bigint() }}) as units,
         line_summary.distinct_products,
         {%- endif %}
-        cast(purchase_summary.monetary / purchase_summary.frequency as decimal(18, 2)) as avg_order_value,
+        {{ retail_segments.decimal_quotient('purchase_summary.monetary', 'purchase_summary.frequency', 18, 2) }} as avg_order_value,
         purchase_summary.purchase_days,
         case
             when purchase_summary.purchase_days > 1
