@@ -23,7 +23,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("SEGMENTS_VENV", ROOT / ".venv"))
-REQUIREMENTS = {"build": ROOT / "requirements.txt", "test": ROOT / "requirements-dev.txt"}
+REQUIREMENTS = {
+    "build": ROOT / "requirements.txt",
+    "test": ROOT / "requirements-dev.txt",
+    # `build --engine spark` only (README "On Apache Spark"): dbt-spark and pyspark
+    "spark": ROOT / "requirements-spark.txt",
+}
 FAST_SELECTION = ["-m", "not integration"]  # the marker is registered in pyproject.toml
 # Two pytest-xdist workers: a dbt build keeps one core busy with dbt's own Python
 # most of the time, so a second worker about halves the suite on two cores.
@@ -114,6 +119,15 @@ def remove_old_link() -> None:
     (Path(site_packages) / "retail_segments_project.pth").unlink(missing_ok=True)
 
 
+def uses_spark(rest: list[str]) -> bool:
+    """True for `build --engine spark` (or `--engine=spark`), before any `--`."""
+    options = rest[: rest.index("--")] if "--" in rest else rest
+    return any(
+        (option == "--engine" and options[i + 1 : i + 2] == ["spark"]) or option == "--engine=spark"
+        for i, option in enumerate(options)
+    )
+
+
 def pytest_arguments(rest: list[str]) -> list[str]:
     """pytest's arguments for `run.py test ...`: two workers unless `-n` is given
     (`-n 0` runs in one process), and `--fast` leaves the integration tests out."""
@@ -137,6 +151,8 @@ def main(argv: list[str]) -> int:
         return 0
     rest = ["--help" if argument == "--help-pytest" else argument for argument in rest]
     python = ensure_environment("test" if command == "test" else "build")
+    if command in {"build", "history"} and uses_spark(rest):
+        python = ensure_environment("spark")
     if command == "test":
         args = [str(python), "-m", "pytest", *pytest_arguments(rest)]
     else:

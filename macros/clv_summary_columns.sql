@@ -7,15 +7,21 @@
 {% macro clv_summary_columns(customer_days, observed_until) -%}
     {%- set unit_days = retail_segments.clv_time_unit_days() -%}
     {{ customer_days }}.purchase_days - 1 as repeat_purchases,
-        {{ dbt.datediff(customer_days ~ '.first_purchase_date', customer_days ~ '.last_purchase_date', 'day') }}
-        / {{ unit_days }}.0 as time_to_last_purchase,
-        ({{ dbt.datediff(customer_days ~ '.first_purchase_date', observed_until, 'day') }} - 1)
-        / {{ unit_days }}.0 as time_observed,
+        {{ retail_segments.double_divide(
+            retail_segments.days_between(customer_days ~ '.first_purchase_date', customer_days ~ '.last_purchase_date'),
+            unit_days ~ '.0',
+        ) }} as time_to_last_purchase,
+        {{ retail_segments.double_divide(
+            '(' ~ retail_segments.days_between(customer_days ~ '.first_purchase_date', observed_until) ~ ' - 1)',
+            unit_days ~ '.0',
+        ) }} as time_observed,
         case
             when {{ customer_days }}.purchase_days > 1
                 then
-                    ({{ customer_days }}.total_value - {{ customer_days }}.first_day_value)
-                    / ({{ customer_days }}.purchase_days - 1)
+                    {{ retail_segments.double_divide(
+                        '(' ~ customer_days ~ '.total_value - ' ~ customer_days ~ '.first_day_value)',
+                        '(' ~ customer_days ~ '.purchase_days - 1)',
+                    ) }}
         end as mean_repeat_value,
         {{ customer_days }}.first_day_value as first_purchase_value
 {%- endmacro %}

@@ -9,9 +9,9 @@
 {% macro default__normalize_customer_id(expression) -%}
     {#- on the text: a cast through decimal(38, 0) cost ~8 s per million lines -#}
     case
-        when regexp_full_match(trim({{ expression }}), '[0-9]+(\.0+)?')
+        when {{ retail_segments.regex_full_match('trim(' ~ expression ~ ')', '[0-9]+(\\.0+)?') }}
             then coalesce(
-                nullif(ltrim(regexp_replace(trim({{ expression }}), '\.0+$', ''), '0'), ''),
+                nullif({{ retail_segments.trim_leading(retail_segments.regex_replace('trim(' ~ expression ~ ')', '\\.0+$', ''), "'0'") }}, ''),
                 '0'
             )
         else nullif(trim({{ expression }}), '')

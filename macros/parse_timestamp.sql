@@ -22,3 +22,14 @@
         try_cast({{ expression }} as timestamp)
     )
 {%- endmacro %}
+
+{% macro spark__parse_timestamp(expression, formats) -%}
+    {#- try_to_timestamp with the formats' Java patterns (macro java_datetime_pattern),
+        read in the session time zone (UTC, profiles.yml) -#}
+    coalesce(
+        {%- for format in formats %}
+        try_to_timestamp({{ expression }}, {{ retail_segments.string_literal(retail_segments.java_datetime_pattern(format)) }}),
+        {%- endfor %}
+        try_cast({{ expression }} as timestamp)
+    )
+{%- endmacro %}

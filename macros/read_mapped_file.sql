@@ -50,7 +50,7 @@
         ) }}
     {%- endif -%}
 
-    {%- set found = run_query("select count(*) from glob(" ~ retail_segments.string_literal(path) ~ ")").columns[0].values()[0] -%}
+    {%- set found = retail_segments.count_data_files(path) -%}
     {%- if found == 0 -%}
         {{ exceptions.raise_compiler_error(
             label | capitalize ~ " file not found: '" ~ path ~ "' (var " ~ path_var ~ "). " ~ not_found_hint
@@ -58,10 +58,7 @@
     {%- endif -%}
 
     {%- set is_parquet = retail_segments.is_parquet_path(path) -%}
-    {#- Parquet text is UTF-8 by definition: only CSV files are probed -#}
-    {%- set detected = {'encoding': 'utf-8', 'probe': none, 'has_first_line': true} if is_parquet
-        else retail_segments.detect_csv_encoding(path, encoding, label) -%}
-    {%- do retail_segments.check_file_lines(path, label, path_var, detected) -%}
+    {%- set detected = retail_segments.inspect_data_file(path, encoding, label, path_var, is_parquet) -%}
     {%- set encoding = detected['encoding'] -%}
     {%- set reader = retail_segments.transactions_file_reader(path, encoding) -%}
     {%- set file_columns = run_query('describe select * from ' ~ reader).columns[0].values()
@@ -132,12 +129,7 @@
         {%- if with_unmapped_values %}
         {%- set unmapped = file_columns | reject('in', mapping.values() | list) | list %}
         {% if unmapped -%}
-        cast(json_object(
-            {%- for column in unmapped %}
-            {{ retail_segments.string_literal(column) }},
-            cast({{ retail_segments.quoted_identifier(column) }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
-            {%- endfor %}
-        ) as {{ dbt.type_string() }})
+        {{ retail_segments.json_object_text(unmapped) }}
         {%- else -%}
         cast(null as {{ dbt.type_string() }})
         {%- endif %} as unmapped_values,

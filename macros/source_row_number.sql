@@ -16,3 +16,12 @@
         row_number() over ()
     {%- endif -%}
 {%- endmacro %}
+
+{% macro spark__source_row_number(from_file_row_number) -%}
+    {#- Spark numbers rows by the order of its scan: a task reads its split of the file
+        from start to end, and monotonically_increasing_id grows with the split (the
+        upper bits) and the row within it, so ordering by it is the file order of a
+        single file, read straight from the scan (a gzipped file is one split). This
+        window runs on one partition, as DuckDB's does on one thread. -#}
+    cast(row_number() over (order by monotonically_increasing_id()) as bigint)
+{%- endmacro %}

@@ -1,7 +1,9 @@
 """Command line behind `python3 run.py build|report|demo-data`.
 
 `build` generates the demo data when no transactions file is given, runs
-`dbt build` with the right vars into a new warehouse file and exports folder,
+`dbt build` with the right vars into a new warehouse file and exports folder (with
+`--engine spark`, the SQL stage on Spark first, then the rest on DuckDB reading what
+Spark wrote; README "On Apache Spark"),
 publishes them only when every model and test passed (`retail_segments.publish`)
 and then writes the report from the published file. A failed or killed build
 leaves the published warehouse, exports and report as they were. Each phase prints
@@ -14,9 +16,11 @@ import argparse
 import datetime as dt
 import difflib
 import glob
+import importlib.util
 import json
 import os
 import shlex
+import shutil
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -41,6 +45,7 @@ COMMANDS_HELP = "commands:\n" + "\n".join(
     f"  {name:<10} {summary}" for name, summary in COMMANDS.items()
 )
 HISTORY_INTERVALS = ("week", "month", "quarter")
+ENGINES = ("duckdb", "spark")
 HISTORY_EXAMPLES = """examples:
   python3 run.py history
   python3 run.py history --transactions path/to/online_retail.csv.gz
@@ -58,6 +63,7 @@ BUILD_EXAMPLES = """examples:
   python3 run.py build --transactions sales.parquet --customers mall_customers.csv
   python3 run.py build --vars '{customer_segment_k: 5, as_of_date: "2011-12-01"}'
   python3 run.py build --vars '{input_shape: orders, orders_path: orders.csv}'
+  python3 run.py build --engine spark --transactions path/to/online_retail.csv.gz
 
 The vars are listed and described in dbt_project.yml (and the README)."""
 
@@ -80,6 +86,40 @@ def project_path(path: str | Path) -> Path:
 def warehouse_path() -> Path:
     """The DuckDB file dbt writes, as profiles.yml resolves it."""
     return project_path(os.environ.get("SEGMENTS_DUCKDB_PATH", "segments.duckdb"))
+
+
+def spark_warehouse_path() -> Path:
+    """The folder of the Spark schema's tables, as the spark target of profiles.yml
+    puts them: <SEGMENTS_SPARK_WAREHOUSE>/<SEGMENTS_SPARK_SCHEMA>.db."""
+    warehouse = project_path(os.environ.get("SEGMENTS_SPARK_WAREHOUSE", "spark/warehouse"))
+    schema = os.environ.get("SEGMENTS_SPARK_SCHEMA", "retail_segments")
+    return warehouse / f"{schema}.db"
+
+
+def spark_problem() -> str | None:
+    """Why the Spark stage cannot run here (no Java, no pyspark or dbt-spark), or None."""
+    missing = []
+    java_home = os.environ.get("JAVA_HOME")
+    if shutil.which("java") is None and not (
+        java_home and (Path(java_home) / "bin" / "java").exists()
+    ):
+        missing.append(
+            "Java (17 or newer) is not installed: on Debian or Ubuntu, "
+            "sudo apt-get install default-jre-headless (or set JAVA_HOME)"
+        )
+    for module, package in (("pyspark", "pyspark"), ("dbt.adapters.spark", "dbt-spark[session]")):
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:
+            found = False
+        if not found:
+            missing.append(
+                f"{package} is not installed in this environment: python3 run.py build "
+                "--engine spark installs it (or: .venv/bin/pip install -r requirements-spark.txt)"
+            )
+    if not missing:
+        return None
+    return "--engine spark needs " + "; ".join(missing) + ". Nothing was built."
 
 
 def run_dbt(arguments: Sequence[str], dbt_vars: dict[str, object], database: Path) -> int:
@@ -159,6 +199,13 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
         "--vars",
         default="{}",
         help="dbt vars as JSON or YAML, e.g. '{customer_segment_k: 5}'; an unknown var is an error",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="duckdb",
+        help="duckdb (default): every model on DuckDB; spark: the SQL stage on Apache Spark "
+        "(dbt-spark, method session), then the segmentation stage on DuckDB",
     )
     parser.add_argument("--no-report", action="store_true", help="skip the HTML report")
     parser.add_argument("--report", help="default: reports/segmentation_report.html")
@@ -370,6 +417,9 @@ def build(args: argparse.Namespace) -> int:
             "run.py build builds and publishes the whole project; to build a selection in "
             "place, run dbt yourself: .venv/bin/dbt build --profiles-dir . --select ..."
         )
+    engine = getattr(args, "engine", "duckdb")
+    if engine == "spark" and (problem := spark_problem()):
+        raise SystemExit(problem)
     dbt_vars = build_vars(args)
     check_input_files(dbt_vars)
     site = publish.Site(warehouse_path(), project_path(str(dbt_vars.get("export_path", "exports"))))
@@ -379,9 +429,12 @@ def build(args: argparse.Namespace) -> int:
         with phase("prepare"):
             for note in publish.prepare(site):
                 print(f"    {note}")
-        with phase("dbt build"):
-            staged = {**dbt_vars, "export_path": str(site.building_exports)}
-            returncode = run_dbt(["build", *extra], staged, site.building_warehouse)
+        staged = {**dbt_vars, "export_path": str(site.building_exports)}
+        if engine == "spark":
+            returncode = build_on_spark(extra, staged, site.building_warehouse)
+        else:
+            with phase("dbt build"):
+                returncode = run_dbt(["build", *extra], staged, site.building_warehouse)
         if returncode != 0:
             reason = f"dbt build failed (exit {returncode})"
             return failed(site, last_good, reason + windows_1252_hint(dbt_vars), kept=True)
@@ -403,6 +456,25 @@ def build(args: argparse.Namespace) -> int:
     print("\n".join(summary_lines(site, row["build_number"], report, dbt_vars, contacts)))
     print(f"Done in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def build_on_spark(extra: Sequence[str], dbt_vars: dict[str, object], database: Path) -> int:
+    """The two stages of `build --engine spark`: the SQL models that the Python models
+    read (selector spark_stage) on the spark target, then everything else on DuckDB
+    (selector duckdb_stage), which copies the Parquet tables Spark wrote first (var
+    spark_warehouse_path, macro attach_spark_stage). Returns dbt's exit code."""
+    tables = spark_warehouse_path()
+    # the Derby metastore writes its log beside itself: the folder must exist
+    metastore = project_path(os.environ.get("SEGMENTS_SPARK_METASTORE", "spark/metastore_db"))
+    metastore.parent.mkdir(parents=True, exist_ok=True)
+    with phase("dbt build (Spark stage)"):
+        spark_stage = ["build", "--target", "spark", "--selector", "spark_stage", *extra]
+        returncode = run_dbt(spark_stage, dbt_vars, database)
+    if returncode != 0:
+        return returncode
+    with phase("dbt build (DuckDB stage)"):
+        duckdb_stage = ["build", "--target", "dev", "--selector", "duckdb_stage", *extra]
+        return run_dbt(duckdb_stage, {**dbt_vars, "spark_warehouse_path": str(tables)}, database)
 
 
 def failed(site: publish.Site, last_good: str, reason: str, *, kept: bool, code: int = 1) -> int:

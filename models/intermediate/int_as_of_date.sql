@@ -33,13 +33,19 @@ lines_by_reason as (
         -- rejected lines only: the cause is reported only when every line is rejected)
         sum(
             case
-                when line_status = 'rejected' and regexp_matches(unit_price_text, '^-?[0-9]+,[0-9]{1,4}$')
+                when
+                    line_status = 'rejected'
+                    and {{ retail_segments.regex_matches('unit_price_text', '^-?[0-9]+,[0-9]{1,4}$') }}
                     then 1
                 else 0
             end
         ) as decimal_comma_prices,
         sum(
-            case when line_status = 'rejected' and regexp_matches(unit_price_text, '[£$€¥]') then 1 else 0 end
+            case
+                when line_status = 'rejected' and {{ retail_segments.regex_matches('unit_price_text', '[£$€¥]') }}
+                    then 1
+                else 0
+            end
         ) as currency_sign_prices,
         min(case when rejection_reason = 'unparseable_date' then invoice_date_text end) as unparseable_date_example
     from classified
@@ -64,9 +70,9 @@ line_counts as (
 top_reasons as (
 
     select
-        string_agg(
-            rejection_reason || ' (' || lines || ' lines)', ', ' order by lines desc, rejection_reason asc
-        ) as reasons
+        {{ retail_segments.string_agg_ordered(
+            "rejection_reason || ' (' || lines || ' lines)'", "', '", 'lines desc, rejection_reason asc'
+        ) }} as reasons
     from lines_by_reason
     where rejection_reason is not null
 
@@ -95,25 +101,32 @@ diagnosis as (
 
 ),
 
+{%- set no_valid_line_message -%}
+concat(
+                    'File ', {{ retail_segments.string_literal(file_name) }}, ': every one of its ', lines,
+                    ' lines was rejected, so there is nothing to measure. Reasons: ', reasons,
+                    '. Likely cause: ', likely_cause,
+                    '. The table int_transaction_lines_classified holds every line with its reason.'
+                )
+{%- endset %}
+{%- set early_as_of_date_message -%}
+concat(
+                    'The var as_of_date (', {{ as_of_expression }}, ') is not after the first valid line of file ',
+                    {{ retail_segments.string_literal(file_name) }}, ' (', first_valid_date, '; the last is ',
+                    last_valid_date, '): facts count the lines before the as-of date, and there are none. ',
+                    'Set as_of_date after ', first_valid_date, ', or leave it empty for the day after the last invoice.'
+                )
+{%- endset %}
+
 checked as (
 
     select
         case
             when valid_lines = 0
-                then error(concat(
-                    'File ', {{ retail_segments.string_literal(file_name) }}, ': every one of its ', lines,
-                    ' lines was rejected, so there is nothing to measure. Reasons: ', reasons,
-                    '. Likely cause: ', likely_cause,
-                    '. The table int_transaction_lines_classified holds every line with its reason.'
-                ))
+                then {{ retail_segments.raise_error(no_valid_line_message) }}
             {%- if var('as_of_date', '') %}
             when {{ as_of_expression }} <= first_valid_date
-                then error(concat(
-                    'The var as_of_date (', {{ as_of_expression }}, ') is not after the first valid line of file ',
-                    {{ retail_segments.string_literal(file_name) }}, ' (', first_valid_date, '; the last is ',
-                    last_valid_date, '): facts count the lines before the as-of date, and there are none. ',
-                    'Set as_of_date after ', first_valid_date, ', or leave it empty for the day after the last invoice.'
-                ))
+                then {{ retail_segments.raise_error(early_as_of_date_message) }}
             {%- endif %}
             else {{ as_of_expression }}
         end as as_of_date

@@ -33,7 +33,7 @@ windowed as (
     select
         as_of_date,
         span_days,
-        cast(least({{ requested_days }}, coalesce(span_days, 0) // 2) as integer) as holdout_days
+        cast(least({{ requested_days }}, {{ retail_segments.integer_divide('coalesce(span_days, 0)', 2) }}) as integer) as holdout_days
 
     from span
 
@@ -45,8 +45,8 @@ final as (
         as_of_date,
         {{ requested_days }} as holdout_days_requested,
         holdout_days,
-        cast(as_of_date - holdout_days * interval 1 day as date) as holdout_start_date,
-        cast(as_of_date - (holdout_days + 1) * interval 1 day as date) as calibration_end_date,
+        cast({{ retail_segments.days_before('as_of_date', 'holdout_days') }} as date) as holdout_start_date,
+        cast({{ retail_segments.days_before('as_of_date', '(holdout_days + 1)') }} as date) as calibration_end_date,
         case
             when span_days is null then 'no purchases before the as-of date: no backtest'
             when holdout_days < 1

@@ -36,7 +36,7 @@ final as (
         cast(units as {{ dbt.type_bigint() }}) as units,
         {%- endif %}
         cast(revenue as decimal(18, 2)) as revenue,
-        cast(revenue / invoices as decimal(18, 2)) as avg_order_value,
+        {{ retail_segments.decimal_quotient('revenue', 'invoices', 18, 2) }} as avg_order_value,
         round(cast(revenue / sum(revenue) over () as double), 6) as revenue_share
 
     from country_summary

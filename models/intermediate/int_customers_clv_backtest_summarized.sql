@@ -30,7 +30,7 @@ customer_days as (
         cast(sum(cast(purchase_days.purchase_value as decimal(18, 4))) filter (
             where purchase_days.purchase_date < backtest_window.holdout_start_date
         ) as double) as total_value,
-        arg_min(purchase_days.purchase_value, purchase_days.purchase_date) as first_day_value,
+        {{ retail_segments.arg_min('purchase_days.purchase_value', 'purchase_days.purchase_date') }} as first_day_value,
         count(*) filter (
             where purchase_days.purchase_date >= backtest_window.holdout_start_date
         ) as holdout_purchases,
@@ -54,7 +54,7 @@ final as (
         {{ retail_segments.clv_summary_columns('customer_days', 'backtest_window.holdout_start_date') }},
         customer_days.holdout_purchases,
         customer_days.holdout_value,
-        backtest_window.holdout_days / {{ retail_segments.clv_time_unit_days() }}.0 as holdout_length,
+        {{ retail_segments.double_divide('backtest_window.holdout_days', retail_segments.clv_time_unit_days() ~ '.0') }} as holdout_length,
         backtest_window.holdout_start_date,
         backtest_window.calibration_end_date,
         {{ retail_segments.string_literal(retail_segments.clv_time_unit()) }} as time_unit

@@ -25,7 +25,7 @@ customer_days as (
         -- summed exactly (the day values are sums of decimal amounts): a sum of doubles
         -- depends on the order the rows arrive in, which a parallel scan does not fix
         cast(sum(cast(purchase_value as decimal(18, 4))) as double) as total_value,
-        arg_min(purchase_value, purchase_date) as first_day_value
+        {{ retail_segments.arg_min('purchase_value', 'purchase_date') }} as first_day_value
 
     from purchase_days
     group by 1

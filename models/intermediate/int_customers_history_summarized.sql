@@ -70,11 +70,11 @@ final as (
         customer_id,
         first_purchase_at,
         last_purchase_at,
-        {{ dbt.datediff('cast(last_purchase_at as date)', 'as_of_date', 'day') }} as recency_days,
-        {{ dbt.datediff('cast(first_purchase_at as date)', 'as_of_date', 'day') }} as tenure_days,
+        {{ retail_segments.days_between('cast(last_purchase_at as date)', 'as_of_date') }} as recency_days,
+        {{ retail_segments.days_between('cast(first_purchase_at as date)', 'as_of_date') }} as tenure_days,
         frequency,
         cast(monetary as decimal(18, 2)) as monetary,
-        cast(monetary / frequency as decimal(18, 2)) as avg_order_value
+        {{ retail_segments.decimal_quotient('monetary', 'frequency', 18, 2) }} as avg_order_value
 
     from purchase_summary
 

@@ -90,10 +90,10 @@ weekday_ranked as (
 
     select
         customer_id,
-        extract(isodow from invoiced_at) as iso_weekday,
+        {{ retail_segments.iso_weekday('invoiced_at') }} as iso_weekday,
         row_number() over (
             partition by customer_id
-            order by count(*) desc, extract(isodow from invoiced_at)
+            order by count(*) desc, {{ retail_segments.iso_weekday('invoiced_at') }}
         ) as weekday_rank
 
     from sales_invoices
@@ -172,9 +172,9 @@ final as (
         as_of.as_of_date,
         purchase_summary.first_purchase_at,
         purchase_summary.last_purchase_at,
-        {{ dbt.datediff('cast(purchase_summary.last_purchase_at as date)', 'as_of.as_of_date', 'day') }}
+        {{ retail_segments.days_between('cast(purchase_summary.last_purchase_at as date)', 'as_of.as_of_date') }}
             as recency_days,
-        {{ dbt.datediff('cast(purchase_summary.first_purchase_at as date)', 'as_of.as_of_date', 'day') }}
+        {{ retail_segments.days_between('cast(purchase_summary.first_purchase_at as date)', 'as_of.as_of_date') }}
             as tenure_days,
         purchase_summary.frequency,
         cast(purchase_summary.monetary as decimal(18, 2)) as monetary,
@@ -187,12 +187,12 @@ final as (
         cast(purchase_summary.units as {{ dbt.type_bigint() }}) as units,
         line_summary.distinct_products,
         {%- endif %}
-        cast(purchase_summary.monetary / purchase_summary.frequency as decimal(18, 2)) as avg_order_value,
+        {{ retail_segments.decimal_quotient('purchase_summary.monetary', 'purchase_summary.frequency', 18, 2) }} as avg_order_value,
         purchase_summary.purchase_days,
         case
             when purchase_summary.purchase_days > 1
                 then round(
-                    {{ dbt.datediff('cast(purchase_summary.first_purchase_at as date)', 'cast(purchase_summary.last_purchase_at as date)', 'day') }}
+                    {{ retail_segments.days_between('cast(purchase_summary.first_purchase_at as date)', 'cast(purchase_summary.last_purchase_at as date)') }}
                     / cast(purchase_summary.purchase_days - 1 as double),
                     4
                 )

@@ -32,11 +32,11 @@ period_starts as (
 
     -- the first day of every week (Monday), month or quarter from the first valid line on
     select
-        unnest(generate_series(
-            cast(date_trunc({{ retail_segments.string_literal(every) }}, data_span.first_valid_date) as timestamp),
-            cast(as_of.as_of_date as timestamp),
-            interval 1 {{ every }}
-        )) as period_start
+        {{ retail_segments.timestamp_series(
+            'cast(date_trunc(' ~ retail_segments.string_literal(every) ~ ', data_span.first_valid_date) as timestamp)',
+            'cast(as_of.as_of_date as timestamp)',
+            every,
+        ) }} as period_start
 
     from data_span
     cross join as_of
@@ -46,7 +46,7 @@ period_starts as (
 period_ends as (
 
     -- the last day of each period: Sunday, or the month or quarter end
-    select cast(period_start + interval 1 {{ every }} - interval 1 day as date) as as_of_date
+    select cast(period_start + {{ retail_segments.interval_of(every) }} - interval 1 day as date) as as_of_date
 
     from period_starts
 

@@ -79,7 +79,7 @@ final as (
         false as is_quantity_out_of_range,
         coalesce(
             not (
-                isfinite({{ retail_segments.try_cast_as('payment_classified.order_total_text', 'double') }})
+                {{ retail_segments.is_finite(retail_segments.try_cast_as('payment_classified.order_total_text', 'double')) }}
                 and abs({{ retail_segments.try_cast_as('payment_classified.order_total_text', 'double') }})
                 <= {{ bounds['max_abs_unit_price'] }}
             ),

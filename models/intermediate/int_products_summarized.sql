@@ -49,7 +49,7 @@ final as (
         product_summary.invoices,
         product_summary.customers,
         cast(product_summary.revenue as decimal(18, 2)) as revenue,
-        cast(product_summary.revenue / product_summary.units as decimal(18, 4)) as avg_unit_price,
+        {{ retail_segments.decimal_quotient('product_summary.revenue', 'product_summary.units', 18, 4) }} as avg_unit_price,
         product_summary.first_sold_at,
         product_summary.last_sold_at
 

@@ -7,9 +7,11 @@
     window that follows the file order only while DuckDB preserves insertion order
     (off in profiles.yml, so that big builds spill; on while this model runs), and a
     CSV read, often of a gzipped file, is not worth repeating for the three models
-    that read the lines. -#}
+    that read the lines. Always a table on Spark: its reader is a temporary view,
+    which no view may read, and the line numbers are fixed once (see
+    source_row_number). -#}
 {{ config(
-    materialized='view' if retail_segments.line_numbers_from_file() else 'table',
+    materialized='view' if retail_segments.line_numbers_from_file() and target.type != 'spark' else 'table',
     pre_hook="{{ retail_segments.set_preserve_insertion_order(not retail_segments.line_numbers_from_file()) }}",
     post_hook="{{ retail_segments.set_preserve_insertion_order(false) }}",
 ) }}

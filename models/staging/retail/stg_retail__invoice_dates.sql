@@ -22,10 +22,9 @@ readings as (
         {{ retail_segments.parse_timestamp('invoice_date_text', formats) }} as invoiced_at_as_written,
         -- d/d/yyyy text read the other way round: its first two numbers swapped
         case
-            when regexp_matches(invoice_date_text, {{ retail_segments.string_literal(day_month) }})
+            when {{ retail_segments.regex_matches('invoice_date_text', day_month) }}
                 then {{ retail_segments.parse_timestamp(
-                    "regexp_replace(invoice_date_text, " ~ retail_segments.string_literal(day_month)
-                    ~ ", '\\2/\\1/')", formats
+                    retail_segments.regex_replace('invoice_date_text', day_month, '\\2/\\1/'), formats
                 ) }}
         end as invoiced_at_swapped
 

@@ -7,7 +7,9 @@
     grouped aggregate: whether the line copies an earlier one
     (stg_retail__transaction_line_copies) and what its date text reads as
     (stg_retail__invoice_dates). -#}
-{{ config(materialized='view') }}
+{#- a table on Spark, where the lines feed several models and no cheap reader
+    numbers them -#}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 {%- set bounds = retail_segments.valid_value_bounds() %}
 with
 
@@ -81,13 +83,13 @@ final as (
         description,
         case
             when
-                isfinite(quantity_number)
+                {{ retail_segments.is_finite('quantity_number') }}
                 and abs(quantity_number) <= {{ bounds['max_abs_quantity'] }}
                 and quantity_number = floor(quantity_number)
                 then cast(quantity_number as {{ dbt.type_bigint() }})
         end as quantity,
         case
-            when isfinite(unit_price_number) and abs(unit_price_number) <= {{ bounds['max_abs_unit_price'] }}
+            when {{ retail_segments.is_finite('unit_price_number') }} and abs(unit_price_number) <= {{ bounds['max_abs_unit_price'] }}
                 then {{ retail_segments.try_cast_as('unit_price_text', 'decimal(18, 4)') }}
         end as unit_price,
         invoiced_at,
@@ -104,11 +106,11 @@ final as (
         duplicate_of_line_number,
         -- a number, but not finite or beyond the plausible range (NaN, inf, 1e19)
         coalesce(
-            not (isfinite(quantity_number) and abs(quantity_number) <= {{ bounds['max_abs_quantity'] }}),
+            not ({{ retail_segments.is_finite('quantity_number') }} and abs(quantity_number) <= {{ bounds['max_abs_quantity'] }}),
             false
         ) as is_quantity_out_of_range,
         coalesce(
-            not (isfinite(unit_price_number) and abs(unit_price_number) <= {{ bounds['max_abs_unit_price'] }}),
+            not ({{ retail_segments.is_finite('unit_price_number') }} and abs(unit_price_number) <= {{ bounds['max_abs_unit_price'] }}),
             false
         ) as is_price_out_of_range,
         is_ambiguous_date
