@@ -14,7 +14,8 @@
     file, the missing columns, the columns found and how to map them.
 
     With enabled = false (the file belongs to the input shape that is not built) no
-    file is read: the select has the same columns and zero rows. -#}
+    file is read: the select has the same columns and zero rows. line_offset (an
+    integer) is added to every line number (read_transactions_by_file). -#}
 {% macro read_mapped_file(
     path,
     aliases,
@@ -26,7 +27,8 @@
     encoding='auto',
     enabled=true,
     not_found_hint='',
-    with_unmapped_values=false
+    with_unmapped_values=false,
+    line_offset=0
 ) -%}
     {%- set standards = required + optional -%}
     {%- set path = retail_segments.project_path(path) -%}
@@ -118,6 +120,7 @@
     {%- endif -%}
 
     select
+        {% if line_offset %}{{ line_offset }} + {% endif -%}
         {{ retail_segments.source_row_number(is_parquet and found == 1) }} as source_line_number,
         {%- for standard in standards %}
         {% if standard in mapping -%}

@@ -427,7 +427,8 @@ def build(args: argparse.Namespace) -> int:
     last_good = publish.last_published(site.warehouse)
     try:
         with phase("prepare"):
-            for note in publish.prepare(site):
+            incremental = {**project_vars(), **dbt_vars}.get("transactions_incremental") is True
+            for note in publish.prepare(site, incremental_lines=incremental):
                 print(f"    {note}")
         staged = {**dbt_vars, "export_path": str(site.building_exports)}
         if engine == "spark":

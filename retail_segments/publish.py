@@ -47,6 +47,9 @@ HISTORY_TABLES: tuple[str, ...] = (
     "int_customer_segment_model_checks",
 )
 CARRIED_OVER_TABLES: tuple[str, ...] = (BUILDS_TABLE, *HISTORY_TABLES)
+# The incremental line table (var transactions_incremental), carried over too when the
+# build is incremental, so that the build reads only the files it has not read.
+INCREMENTAL_LINES_TABLE = "base_retail__transaction_lines"
 
 # warehouse_builds column -> the table whose rows it counts (null when not built).
 ROW_COUNTED_TABLES: dict[str, str] = {
@@ -160,18 +163,25 @@ def recover(site: Site) -> list[str]:
     return notes
 
 
-def prepare(site: Site) -> list[str]:
-    """Recover, then start the new file with the tables carried over from the published one."""
+def prepare(site: Site, incremental_lines: bool = False) -> list[str]:
+    """Recover, then start the new file with the tables carried over from the published one.
+
+    With ``incremental_lines`` the published line table is carried over as well (when
+    it is a table: a view is what a build without transactions_incremental made).
+    """
     notes = recover(site)
     site.building_exports.parent.mkdir(parents=True, exist_ok=True)
     site.building_warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(site.building_warehouse)) as con:
-        carry_over(con, site.warehouse)
+        carry_over(con, site.warehouse, (INCREMENTAL_LINES_TABLE,) if incremental_lines else ())
     return notes
 
 
-def carry_over(con: duckdb.DuckDBPyConnection, published: Path) -> None:
-    """Copy `CARRIED_OVER_TABLES` from the published warehouse (read-only) into `con`."""
+def carry_over(
+    con: duckdb.DuckDBPyConnection, published: Path, extra_tables: tuple[str, ...] = ()
+) -> None:
+    """Copy `CARRIED_OVER_TABLES` and `extra_tables` (tables only, not views) from the
+    published warehouse (read-only) into `con`."""
     con.execute(BUILDS_TABLE_DDL)
     if not published.exists():
         return
@@ -183,7 +193,15 @@ def carry_over(con: duckdb.DuckDBPyConnection, published: Path) -> None:
             f"for writing? open it read-only): {error}"
         ) from error
     existing = set(table_names(con, "published"))
-    for table in CARRIED_OVER_TABLES:
+    published_tables = {
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() "
+            "where database_name = 'published' and schema_name = 'main'"
+        ).fetchall()
+    }
+    carried = [*CARRIED_OVER_TABLES, *(t for t in extra_tables if t in published_tables)]
+    for table in carried:
         if table not in existing:
             continue
         if table == BUILDS_TABLE:  # by name: rows of older builds may lack newer columns

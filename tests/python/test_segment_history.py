@@ -279,6 +279,34 @@ def test_publish_carries_the_history_tables_over(tmp_path: Path) -> None:
             assert rows == [(n, f"x{n}") for n in range(5)]
 
 
+def test_publish_carries_the_line_table_over_for_incremental_builds(tmp_path: Path) -> None:
+    published = tmp_path / "published.duckdb"
+    line_table = publish.INCREMENTAL_LINES_TABLE
+    with duckdb.connect(str(published)) as con:
+        con.execute(f"create table {line_table} as select range + 1 as id from range(7)")
+    for incremental, expected in [(False, set()), (True, {line_table})]:
+        with duckdb.connect(str(tmp_path / f"new_{incremental}.duckdb")) as con:
+            publish.carry_over(con, published, (line_table,) if incremental else ())
+            tables = {
+                row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()
+            }
+            assert tables & {line_table} == expected
+            if incremental:
+                assert con.execute(f"select sum(id) from {line_table}").fetchone()[0] == 28
+    # a view (what a build without transactions_incremental leaves) is not carried over
+    with duckdb.connect(str(published)) as con:
+        con.execute(f"drop table {line_table}")
+        con.execute(f"create view {line_table} as select 1 as id")
+    with duckdb.connect(str(tmp_path / "new_view.duckdb")) as con:
+        publish.carry_over(con, published, (line_table,))
+        assert (
+            con.execute("select count(*) from duckdb_views() where not internal").fetchone()[0] == 0
+        )
+        assert line_table not in {
+            row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()
+        }
+
+
 def test_report_draws_the_history_and_names_the_biggest_movement(
     builds: dict[str, Snapshot], tmp_path: Path
 ) -> None:

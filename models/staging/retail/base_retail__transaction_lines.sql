@@ -10,12 +10,19 @@
     that read the lines. Always a table on Spark: its reader is a temporary view,
     which no view may read, and the line numbers are fixed once (see
     source_row_number). -#}
+{%- set incremental = retail_segments.boolean_var('transactions_incremental') %}
+{#- With the var transactions_incremental, an incremental table that each build
+    extends with the files it has not read yet (macro read_transactions_by_file). -#}
 {{ config(
-    materialized='view' if retail_segments.line_numbers_from_file() and target.type != 'spark' else 'table',
+    materialized='incremental' if incremental
+        else 'view' if retail_segments.line_numbers_from_file() and target.type != 'spark'
+        else 'table',
+    incremental_strategy='append',
+    on_schema_change='fail',
     pre_hook="{{ retail_segments.set_preserve_insertion_order(not retail_segments.line_numbers_from_file()) }}",
     post_hook="{{ retail_segments.set_preserve_insertion_order(false) }}",
 ) }}
 -- The transactions file (source retail.transactions) exactly as it is:
 -- one row per line in file order, every value as text, columns renamed to the
 -- standard names (see macro read_transactions).
-{{ retail_segments.read_transactions() }}
+{{ retail_segments.read_transactions_by_file() if incremental else retail_segments.read_transactions() }}
