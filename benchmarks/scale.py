@@ -22,11 +22,10 @@
 4. Prints one table (wall seconds, peak memory, build / other ratios, build phases)
    and writes it as JSON next to the data (``--json``, relative to the work folder).
 
-On a 2-core machine a run takes about 1.5 minutes at 10^6 lines and 11 at 10^7
-(generation 53 s, build 416 s at 4.2 GB peak, hand-written 65 s, pandas 106 s at
-7 GB peak). 10^8 has not been run: expect about 9 minutes of generation, a build of
-more than an hour, and tens of GB of disk in the work folder for the warehouse and
-spill files.
+On a 2-core machine a run takes under a minute at 10^6 lines, about 2.5 minutes at
+10^7 and about 16 at 10^8 (generation about 3 minutes, the build about 7, the
+hand-written script about 5); 10^8 needs at least 10 GB of free disk in the work
+folder. The figures are in the README ("Big files").
 """
 
 from __future__ import annotations
