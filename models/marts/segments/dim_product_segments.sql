@@ -28,7 +28,7 @@ products_ranked as (
     -- same on every engine, where dbt.listagg's limit and order are not)
     select
         *,
-        row_number() over (partition by segment_id order by revenue desc, stock_code) as revenue_rank
+        row_number() over (partition by segment_id order by revenue desc, stock_code asc) as revenue_rank
 
     from product_segments
 
@@ -47,7 +47,7 @@ profiles as (
         {{ retail_segments.string_agg_ordered(
             "case when revenue_rank <= 5 then coalesce(description, stock_code) end",
             "' | '",
-            "revenue desc, stock_code",
+            "revenue desc, stock_code asc",
         ) }} as top_products
 
     from products_ranked
