@@ -1,7 +1,7 @@
 """Which SQL models of the DuckDB stage run on Spark SQL (README "On Apache Spark").
 
-    .venv/bin/python benchmarks/spark_dialect_check.py             # about 55 s
-    .venv/bin/python benchmarks/spark_dialect_check.py --execute   # about 2 min
+    .venv/bin/python benchmarks/spark_dialect_check.py             # 1 to 2 min
+    .venv/bin/python benchmarks/spark_dialect_check.py --execute   # 2 to 3 min
     .venv/bin/python benchmarks/spark_dialect_check.py --lines 2000 --keep /tmp/check
 
 The DuckDB stage of `run.py build --engine spark` (selector duckdb_stage) runs on
