@@ -1,5 +1,6 @@
 {#- The JSON value at `path` (e.g. '$.features') of the JSON text `expression`, as
-    JSON text (a list stays '["a","b"]', a string keeps its quotes). -#}
+    JSON text (a list stays '["a","b"]'; a string keeps its quotes on DuckDB, not on
+    Spark: trim them with trim_characters). -#}
 {% macro json_text_at(expression, path) -%}
     {{ return(adapter.dispatch('json_text_at', 'retail_segments')(expression, path)) }}
 {%- endmacro %}

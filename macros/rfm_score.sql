@@ -8,6 +8,8 @@
 {% macro rfm_score(order_by, customer_count=none, partition_by=none) -%}
     {%- set partition = ('partition by ' ~ partition_by ~ ' ') if partition_by else '' -%}
     {%- set count_sql = customer_count or ('count(*) over (' ~ partition | trim ~ ')') -%}
+    {#- a bigint on every engine (ntile is an int on Spark) -#}
+    {%- set score -%}
     case
         when {{ count_sql }} >= 5
             then ntile(5) over ({{ partition }}order by {{ order_by }})
@@ -20,4 +22,6 @@
             ) as integer
         )
     end
+    {%- endset -%}
+    {{ retail_segments.as_bigint(score) }}
 {%- endmacro %}

@@ -22,10 +22,10 @@ final as (
         customer_products.customer_id,
         customer_products.segment_id,
         segment_products.segment_rank,
-        row_number() over (
-            partition by customer_products.customer_id
-            order by segment_products.segment_rank
-        ) as bought_position
+        {{ retail_segments.as_bigint(
+            'row_number() over (partition by customer_products.customer_id'
+            ~ ' order by segment_products.segment_rank)'
+        ) }} as bought_position
 
     from customer_products
     inner join segment_products

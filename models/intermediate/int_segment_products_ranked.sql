@@ -14,10 +14,9 @@ final as (
         segment_id,
         stock_code,
         count(*) as segment_buyers,
-        row_number() over (
-            partition by segment_id
-            order by count(*) desc, stock_code
-        ) as segment_rank
+        {{ retail_segments.as_bigint(
+            'row_number() over (partition by segment_id order by count(*) desc, stock_code)'
+        ) }} as segment_rank
 
     from customer_products
     group by 1, 2

@@ -57,14 +57,15 @@ final as (
         *,
         case
             when clv is not null
-                then row_number() over (order by clv desc nulls last, customer_id asc)
+                then {{ retail_segments.as_bigint(
+                    'row_number() over (order by clv desc nulls last, customer_id asc)'
+                ) }}
         end as clv_rank,
         case
             when clv is not null
-                then row_number() over (
-                    partition by segment_id
-                    order by clv desc nulls last, customer_id asc
-                )
+                then {{ retail_segments.as_bigint(
+                    'row_number() over (partition by segment_id order by clv desc nulls last, customer_id asc)'
+                ) }}
         end as clv_rank_in_segment
 
     from joined

@@ -1,12 +1,25 @@
 -- One row per day from 1990 (var earliest_invoice_date's default) to 2040: the time
 -- spine MetricFlow joins metrics to (metric_time, cumulative and offset metrics).
+-- The days are a series of timestamps (macro timestamp_series: generate_series on
+-- DuckDB, sequence on Spark, whose generators cannot be nested in a cast).
 with
 
-days as (
+day_starts as (
 
-    select cast(range as date) as date_day
-    from range(date '1990-01-01', date '2041-01-01', interval 1 day)
+    select
+        {{ retail_segments.timestamp_series(
+            "timestamp '1990-01-01 00:00:00'",
+            "timestamp '2040-12-31 00:00:00'",
+            'day',
+        ) }} as day_start
+
+),
+
+final as (
+
+    select cast(day_start as date) as date_day
+    from day_starts
 
 )
 
-select date_day from days
+select * from final

@@ -35,7 +35,10 @@ final as (
         {{ retail_segments.json_text_at('settings_json', '$.features') }} as features,
         {{ retail_segments.json_text_at('settings_json', '$.log_features') }} as log_features,
         {{ retail_segments.json_text_at('settings_json', '$.categorical_features') }} as categorical_features,
-        trim({{ retail_segments.json_text_at('settings_json', '$.value_column') }}, '"') as value_column,
+        {{ retail_segments.trim_characters(
+            retail_segments.json_text_at('settings_json', '$.value_column'),
+            "'\"'",
+        ) }} as value_column,
         settings_json
 
     from fits

@@ -30,7 +30,7 @@ profiles as (
         sum(customers) as customers,
         sum(revenue) as revenue,
         {{- retail_segments.segment_profile_aggregates(profile_columns) }}
-        {{ dbt.listagg("country", "', '", "order by revenue desc, country") }} as country_list
+        {{ retail_segments.string_agg_ordered("country", "', '", "revenue desc, country") }} as country_list
 
     from country_segments
     group by 1

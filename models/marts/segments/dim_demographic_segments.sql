@@ -30,8 +30,8 @@ profiles as (
         segment_id,
         count(*) as customers,
         sum(case when is_outlier then 1 else 0 end) as outliers,
-        avg(case when gender = 'Female' then 1.0 when gender is not null then 0.0 end) as female_share,
-        avg(case when gender = 'Male' then 1.0 when gender is not null then 0.0 end) as male_share,
+        avg(case when gender = 'Female' then 1 when gender is not null then 0 end) as female_share,
+        avg(case when gender = 'Male' then 1 when gender is not null then 0 end) as male_share,
         {{- retail_segments.segment_profile_aggregates(profile_columns) }}
         sum(case when has_purchases then 1 else 0 end) as purchasing_customers,
         sum(monetary) as revenue

@@ -22,6 +22,18 @@ centroids as (
 
 ),
 
+products_ranked as (
+
+    -- each product's place by revenue in its segment (for the five best sellers: the
+    -- same on every engine, where dbt.listagg's limit and order are not)
+    select
+        *,
+        row_number() over (partition by segment_id order by revenue desc, stock_code asc) as revenue_rank
+
+    from product_segments
+
+),
+
 profiles as (
 
     select
@@ -32,10 +44,13 @@ profiles as (
         sum(revenue) as revenue,
         {{- retail_segments.segment_profile_aggregates(profile_columns) }}
         -- the five products with the most revenue
-        {{ dbt.listagg("coalesce(description, stock_code)", "' | '", "order by revenue desc, stock_code", 5) }}
-            as top_products
+        {{ retail_segments.string_agg_ordered(
+            "case when revenue_rank <= 5 then coalesce(description, stock_code) end",
+            "' | '",
+            "revenue desc, stock_code asc",
+        ) }} as top_products
 
-    from product_segments
+    from products_ranked
     group by 1
 
 ),

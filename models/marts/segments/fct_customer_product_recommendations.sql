@@ -94,10 +94,10 @@ not_yet_bought as (
         candidate_ranks.segment_id,
         segment_products.stock_code,
         segment_products.segment_buyers,
-        row_number() over (
-            partition by candidate_ranks.customer_id
-            order by candidate_ranks.segment_rank
-        ) as recommendation_rank
+        {{ retail_segments.as_bigint(
+            'row_number() over (partition by candidate_ranks.customer_id'
+            ~ ' order by candidate_ranks.segment_rank)'
+        ) }} as recommendation_rank
 
     from candidate_ranks
     inner join segment_products
