@@ -1,7 +1,9 @@
 -- One row per product sold before the as-of date: the facts the product segments
 -- and dim_products are built from.
 {#- each aggregate reads the sales lines itself (only the columns it needs, from the
-    in-period view): DuckDB materializes whole a CTE that two CTEs read -#}
+    in-period view): DuckDB materializes whole a CTE that two CTEs read. The
+    customers per product are counted on the customer-product pairs, not by a
+    distinct over the lines (1.3 s instead of 2.3 s at 10^7 lines) -#}
 {%- set has_products = retail_segments.input_shape() != 'orders' %}
 
 with
@@ -12,7 +14,6 @@ product_summary as (
         stock_code,
         sum(quantity) as units,
         count(distinct invoice_no) as invoices,
-        count(distinct customer_id) as customers,
         sum(line_amount) as revenue,
         min(invoiced_at) as first_sold_at,
         max(invoiced_at) as last_sold_at
@@ -20,6 +21,17 @@ product_summary as (
     from {{ ref('int_transaction_lines_in_period') }}
     -- an orders export has no products: the table is empty
     where line_status = 'sale' and {{ has_products }}
+    group by 1
+
+),
+
+product_customers as (
+
+    select
+        stock_code,
+        count(*) as customers
+
+    from {{ ref('int_customer_products_aggregated') }}
     group by 1
 
 ),
@@ -47,13 +59,15 @@ final as (
         descriptions_ranked.description,
         cast(product_summary.units as {{ dbt.type_bigint() }}) as units,
         product_summary.invoices,
-        product_summary.customers,
+        product_customers.customers,
         cast(product_summary.revenue as decimal(18, 2)) as revenue,
         {{ retail_segments.decimal_quotient('product_summary.revenue', 'product_summary.units', 18, 4) }} as avg_unit_price,
         product_summary.first_sold_at,
         product_summary.last_sold_at
 
     from product_summary
+    inner join product_customers
+        on product_summary.stock_code = product_customers.stock_code
     left join descriptions_ranked
         on
             product_summary.stock_code = descriptions_ranked.stock_code
