@@ -21,7 +21,8 @@ final as (
         invoice_date_text as raw_invoice_date,
         customer_id,
         country,
-        case when rejection_reason = 'exact_duplicate' then duplicate_of_line_number end as duplicate_of_line_id
+        -- set on exact copies only (int_transaction_lines_classified)
+        duplicate_of_line_number as duplicate_of_line_id
 
     from classified
     where line_status = 'rejected'
