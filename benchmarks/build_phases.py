@@ -69,6 +69,14 @@ def model_seconds_by_language(target: Path) -> dict[str, float]:
     return seconds
 
 
+def benchmark_vars(transactions: Path, work: Path) -> dict[str, str]:
+    """The vars of a benchmark build on `transactions`, exporting into `work`."""
+    return {
+        "transactions_path": str(transactions.resolve()),
+        "export_path": str(work / "exports"),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("transactions", type=Path)
@@ -77,10 +85,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        dbt_vars = {
-            "transactions_path": str(args.transactions.resolve()),
-            "export_path": str(work / "exports"),
-        }
+        dbt_vars = benchmark_vars(args.transactions, work)
         if args.customers:
             dbt_vars["customers_path"] = str(args.customers.resolve())
         started = time.perf_counter()
