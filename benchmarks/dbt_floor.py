@@ -42,6 +42,12 @@ def _name(unique_id: str) -> str:
     return unique_id.split(".")[-1]
 
 
+def _parents(node: dict) -> list[str]:
+    """The models and seeds `node` depends on (sources have no counterpart in the copy)."""
+    parents = node["depends_on"]["nodes"]
+    return [_name(parent) for parent in parents if parent.split(".")[0] in {"model", "seed"}]
+
+
 def write_same_shape(manifest: dict, folder: Path) -> Counter[str]:
     """Write the same-shape project for `manifest` into `folder`; node counts by type."""
     (folder / "models").mkdir(parents=True)
@@ -60,32 +66,24 @@ def write_same_shape(manifest: dict, folder: Path) -> Counter[str]:
             (folder / "seeds" / f"{_name(unique_id)}.csv").write_text("id\n1\n")
             counts["seeds"] += 1
         elif kind == "model":
-            parents = [
-                _name(parent)
-                for parent in node["depends_on"]["nodes"]
-                if parent.split(".")[0] in {"model", "seed"}
-            ]
-            refs = "".join(f"\n-- {{{{ ref('{parent}') }}}}" for parent in parents)
+            refs = "".join(f"\n-- {{{{ ref('{parent}') }}}}" for parent in _parents(node))
             (folder / "models" / f"{_name(unique_id)}.sql").write_text(f"select 1 as id{refs}\n")
             counts["models"] += 1
     for number, node in enumerate(n for n in nodes.values() if n["resource_type"] == "test"):
-        models = [p for p in node["depends_on"]["nodes"] if p.split(".")[0] in {"model", "seed"}]
-        if models:
-            tested = _name(node.get("attached_node") or models[0])
+        parents = _parents(node)
+        if parents:
+            tested = _name(node["attached_node"]) if node.get("attached_node") else parents[0]
             (folder / "tests" / f"test_{number}.sql").write_text(
                 f"select id from {{{{ ref('{tested}') }}}} where id is null\n"
             )
             counts["data tests"] += 1
     units = []
     for unit in manifest.get("unit_tests", {}).values():
-        model = _name(unit["depends_on"]["nodes"][0])
-        parents = [
-            _name(p)
-            for p in nodes[unit["depends_on"]["nodes"][0]]["depends_on"]["nodes"]
-            if p.split(".")[0] in {"model", "seed"}
-        ]
+        tested_model = unit["depends_on"]["nodes"][0]
+        model = _name(tested_model)
         given = "".join(
-            f"\n      - input: ref('{parent}')\n        rows: [{{id: 1}}]" for parent in parents
+            f"\n      - input: ref('{parent}')\n        rows: [{{id: 1}}]"
+            for parent in _parents(nodes[tested_model])
         )
         units.append(
             f"  - name: {unit['name']}\n    model: {model}\n    given:{given or ' []'}\n"
@@ -123,8 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         dbt_vars = benchmark_vars(args.transactions, work)
-        real = [timed_build(dbt_vars, work / "real", PROJECT_DIR, work / "real.duckdb")]
-        real.append(timed_build(dbt_vars, work / "real", PROJECT_DIR, work / "real.duckdb"))
+        real = [
+            timed_build(dbt_vars, work / "real", PROJECT_DIR, work / "real.duckdb")
+            for _ in range(2)
+        ]
         manifest = json.loads((work / "real" / "target" / "manifest.json").read_text())
         floor_dir = work / "floor"
         counts = write_same_shape(manifest, floor_dir)
